@@ -1,0 +1,5 @@
+"""`python -m snaplint`."""
+
+from snaplint.cli import main
+
+raise SystemExit(main())

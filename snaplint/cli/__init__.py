@@ -1,0 +1,83 @@
+"""Command line entry point: argv → command module → exit code.
+
+Each command is a module in this package with ``NAME``, ``HELP``,
+``add_arguments(parser)`` and ``run(args) -> int``. Command modules import
+their heavy dependencies inside ``run`` so that building the parser stays
+cheap and ``snaplint lint`` never loads HTTP, plan or apply code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from snaplint import __version__
+
+# Exit codes shared by every command (ruff / Terraform conventions).
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # lint: error-level findings; plan/apply: an operation failed
+EXIT_USAGE = 2  # usage, configuration or internal error (plan --detailed-exitcode: changes)
+
+# command name → module in snaplint.cli (one line per command)
+COMMANDS: dict[str, str] = {
+    "lint": "lint",
+    "rules": "rules",
+    "rule": "rule",
+    "schema": "schema",
+}
+
+
+class UsageError(Exception):
+    """A problem with how snaplint was invoked or configured: message, exit 2."""
+
+
+def _load(module: str) -> ModuleType:
+    return importlib.import_module(f"snaplint.cli.{module}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="snaplint",
+        description="Lint, plan and apply Agora Cloud Recording snapshot jobs.",
+    )
+    parser.add_argument("--version", action="version", version=f"snaplint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = _load(module_name)
+        cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args._run(args))
+    except UsageError as exc:
+        print(f"snaplint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("snaplint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`); not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception as exc:  # an internal error is a message and exit 2, never a bare traceback
+        if os.environ.get("SNAPLINT_DEBUG"):
+            raise
+        print(
+            f"snaplint: internal error: {type(exc).__name__}: {exc}\n"
+            "(set SNAPLINT_DEBUG=1 for a traceback; please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE

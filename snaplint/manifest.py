@@ -1,0 +1,600 @@
+"""Manifest files → documents that know where every value came from.
+
+Parsing uses libyaml's C composer (PyYAML ``CSafeLoader``): it keeps line and
+column of every node at ~0.1 ms for a typical manifest, so positions are always
+available and never need a second parse. Nodes are converted to plain Python
+data iteratively (no recursion: a 10,000-level document is data, not a crash).
+
+Problems met while loading are values (:class:`Problem`), never exceptions: one
+broken file must not hide the results of the others.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from snaplint.diagnostics import JsonPath, Span, Target
+
+JOB_API_VERSION = "snaplint/v1"
+JOB_KIND = "SnapshotJob"
+
+# Document kind → schema name (schemas/<name>.schema.json).
+SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": "acquire-request"}
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # snapshot manifests are a few KB; 10 MiB is generous
+MAX_EXPANDED_NODES = 250_000  # per document, after alias expansion (alias bombs)
+_BINARY_SNIFF = 8192
+
+_ACQUIRE_KEYS = frozenset(
+    {"scene", "resourceExpiredHour", "excludeResourceIds", "region", "regionAffinity", "startParameter"}
+)
+_START_KEYS = frozenset(
+    {
+        "token",
+        "recordingConfig",
+        "recordingFileConfig",
+        "snapshotConfig",
+        "storageConfig",
+        "extensionServiceConfig",
+        "appsCollection",
+        "transcodeOptions",
+    }
+)
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_AS_TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", _STR}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A located problem found while reading or parsing a file."""
+
+    rule: str
+    message: str
+    span: Span
+    path: JsonPath = ()
+    document: int = 0
+
+
+@dataclass
+class Source:
+    """A manifest file's text, with its path as given and as displayed."""
+
+    path: str  # as given on the command line (or "-")
+    display: str  # relative to the working directory, forward slashes
+    text: str
+
+    def line(self, number: int) -> str:
+        """The 1-based source line (without newline), or "" past the end."""
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass(eq=False)
+class Document:
+    """One YAML document of a manifest file, with its data and positions."""
+
+    source: Source
+    index: int
+    root: Node
+    data: Any
+    kind: str = "unknown"  # "job" | "start" | "acquire"
+    problems: list[Problem] = field(default_factory=list)
+
+    # -- what the Agora body is, for rules that work on jobs and raw bodies alike --
+
+    @property
+    def body_path(self) -> JsonPath:
+        """Path of the Agora request body: ``spec`` for jobs, the document itself for raw bodies."""
+        return ("spec",) if self.kind == "job" else ()
+
+    @property
+    def body(self) -> dict[str, Any]:
+        value = self.get(self.body_path)
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def start_request_path(self) -> JsonPath | None:
+        """Path of the start ``clientRequest`` (for acquire bodies: ``startParameter``)."""
+        if self.kind == "acquire":
+            return ("clientRequest", "startParameter")
+        return (*self.body_path, "clientRequest")
+
+    @property
+    def start_request(self) -> dict[str, Any] | None:
+        path = self.start_request_path
+        value = self.get(path) if path is not None else None
+        return value if isinstance(value, dict) else None
+
+    @property
+    def acquire_request_path(self) -> JsonPath | None:
+        if self.kind == "job":
+            return ("spec", "acquire")
+        if self.kind == "acquire":
+            return ("clientRequest",)
+        return None
+
+    @property
+    def acquire_request(self) -> dict[str, Any] | None:
+        path = self.acquire_request_path
+        value = self.get(path) if path is not None else None
+        return value if isinstance(value, dict) else None
+
+    @property
+    def name(self) -> str | None:
+        """``metadata.name`` of a job, else None."""
+        if self.kind != "job":
+            return None
+        value = self.get(("metadata", "name"))
+        return value if isinstance(value, str) else None
+
+    def get(self, path: JsonPath, default: Any = None) -> Any:
+        """The value at ``path`` or ``default``; never raises."""
+        node: Any = self.data
+        for part in path:
+            if isinstance(node, dict) and isinstance(part, str):
+                if part not in node:
+                    return default
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+                node = node[part]
+            else:
+                return default
+        return node
+
+    # -- positions --
+
+    def locate(self, path: JsonPath, target: Target = "value") -> Span:
+        """Line and column of the key or value at ``path``.
+
+        When the path does not exist (a missing required field), the deepest
+        existing node is used, pointing at its key: the parent mapping's key.
+        A value that is a block collection spans many lines; it is reported at
+        its key, which is what a reader looks for.
+        """
+        key_node, node, complete = _walk(self.root, path)
+        if not complete or target == "key":
+            chosen = key_node if key_node is not None else node
+        elif isinstance(node, ScalarNode) or _single_line(node):
+            chosen = node
+            if _empty(node) and key_node is not None:
+                chosen = key_node
+        else:
+            chosen = key_node if key_node is not None else node
+        return self._span(chosen)
+
+    def _span(self, node: Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        line, col = start.line + 1, start.column + 1
+        if isinstance(node, ScalarNode) or _single_line(node):
+            end_line, end_col = end.line + 1, end.column + 1
+            if (end_line, end_col) <= (line, col):
+                end_line, end_col = line, col + 1
+            return Span(line, col, end_line, end_col)
+        # a block collection: its first line
+        text = self.source.line(line)
+        return Span(line, col, line, max(len(text.rstrip()) + 1, col + 1))
+
+
+def _single_line(node: Node) -> bool:
+    return node.start_mark.line == node.end_mark.line
+
+
+def _empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.start_mark.index == node.end_mark.index
+
+
+def _walk(root: Node, path: JsonPath) -> tuple[Node | None, Node, bool]:
+    key_node: Node | None = None
+    node = root
+    for part in path:
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            for k, v in reversed(node.value):  # the last duplicate wins, as in the data
+                if isinstance(k, ScalarNode) and k.value == part:
+                    key_node, node = k, v
+                    break
+            else:
+                return key_node, node, False
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            key_node, node = None, node.value[part]
+        else:
+            return key_node, node, False
+    return key_node, node, True
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """Everything loading one file produced: its text (if readable), documents and problems."""
+
+    source: Source | None
+    documents: list[Document]
+    problems: list[Problem]
+
+
+def display_path(path: str) -> str:
+    """A stable, relative, forward-slash path for reports."""
+    if path == "-":
+        return "-"
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        rel = path
+    if rel.startswith(".." + os.sep) or rel == "..":
+        rel = os.path.abspath(path)
+    return rel.replace(os.sep, "/")
+
+
+def _whole_file(rule: str, message: str) -> Problem:
+    return Problem(rule, message, Span(1, 1, 1, 2))
+
+
+def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
+    """Read a file (or stdin for "-"), refusing files too large to be manifests."""
+    try:
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = stream.read(max_size + 1)
+        else:
+            size = os.stat(path).st_size
+            if size > max_size:
+                return _whole_file(
+                    "file-too-large",
+                    f"file is {_mib(size)}, over the {_mib(max_size)} limit for a manifest; "
+                    "not linted (raise max-file-size in the config if this is intended)",
+                )
+            with open(path, "rb") as fh:
+                data = fh.read(max_size + 1)
+    except OSError as exc:
+        return _whole_file("unreadable-file", f"cannot read file: {exc.strerror or exc}")
+    if len(data) > max_size:
+        return _whole_file(
+            "file-too-large", f"input is over the {_mib(max_size)} limit for a manifest; not linted"
+        )
+    return data
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MiB"
+
+
+def decode(data: bytes) -> str | Problem:
+    """UTF-8 (a BOM is allowed), or a problem located at the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        return _whole_file("unreadable-file", "binary file (contains NUL bytes); not a manifest")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return Problem(
+            "unreadable-file",
+            f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            Span(line, col, line, col + 1),
+        )
+
+
+def load_file(path: str, *, max_size: int = DEFAULT_MAX_FILE_SIZE, stdin: Any = None,
+              display: str | None = None) -> LoadedFile:
+    """Read, decode, parse and classify every document of one manifest file."""
+    raw = read_bytes(path, max_size, stdin)
+    if isinstance(raw, Problem):
+        return LoadedFile(None, [], [raw])
+    text = decode(raw)
+    if isinstance(text, Problem):
+        return LoadedFile(None, [], [text])
+    source = Source(path, display or display_path(path), text)
+    documents, problems = parse(source)
+    return LoadedFile(source, documents, problems)
+
+
+def load_text(text: str, display: str = "<string>") -> LoadedFile:
+    """Parse text directly (tests, fixers)."""
+    source = Source(display, display, text)
+    documents, problems = parse(source)
+    return LoadedFile(source, documents, problems)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse(source: Source) -> tuple[list[Document], list[Problem]]:
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    text = source.text
+    has_aliases = "*" in text or "<<" in text
+    index = 0
+    try:
+        for root in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+            if root is None:
+                continue
+            doc_problems: list[Problem] = []
+            data = _to_data(root, has_aliases, doc_problems, index)
+            doc = Document(source, index, root, data)
+            for p in doc_problems:
+                problems.append(p)
+            if data is not _INVALID:
+                _classify(doc, problems)
+                if doc.kind != "unknown":
+                    documents.append(doc)
+            index += 1
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_syntax_problem(exc, index))
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        problems.append(Problem("yaml-syntax", f"invalid YAML: {exc}", Span(1, 1, 1, 2), (), index))
+    except RecursionError:
+        problems.append(
+            _whole_file("yaml-syntax", "document is nested too deeply to parse")
+        )
+    if index == 0 and not problems:
+        problems.append(_whole_file("empty-file", "file contains no YAML documents"))
+    return documents, problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, index: int) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    message = f"invalid YAML: {problem}"
+    if exc.context:
+        message += f" ({exc.context}"
+        cm = exc.context_mark
+        if cm is not None and mark is not None and cm.line != mark.line:
+            message += f" at line {cm.line + 1}"
+        message += ")"
+    if "\\t" in problem or "'\\t'" in problem:
+        message += "; YAML does not allow tabs for indentation"
+    return Problem("yaml-syntax", message, Span(line, col, line, col + 1), (), index)
+
+
+class _Invalid:
+    """Marker: the document could not be turned into data."""
+
+
+_INVALID: Any = _Invalid()
+
+
+def _node_problem(rule: str, message: str, node: Node, index: int, path: JsonPath = ()) -> Problem:
+    s, e = node.start_mark, node.end_mark
+    end_line, end_col = (e.line + 1, e.column + 1) if s.line == e.line else (s.line + 1, s.column + 2)
+    if (end_line, end_col) <= (s.line + 1, s.column + 1):
+        end_col = s.column + 2
+    return Problem(rule, message, Span(s.line + 1, s.column + 1, end_line, end_col), path, index)
+
+
+def _scalar(node: ScalarNode, problems: list[Problem], index: int, path: JsonPath) -> Any:
+    tag = node.tag
+    if tag in _AS_TEXT_TAGS:  # timestamps stay text: JSON Schema formats apply to strings
+        return node.value
+    if tag in _PLAIN_TAGS:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    problems.append(
+        _node_problem("yaml-syntax", f"unsupported YAML tag {tag!r}; manifests use plain values",
+                      node, index, path)
+    )
+    return node.value
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
+
+
+def _expanded_size(root: Node, problems: list[Problem], index: int) -> bool:
+    """Check alias expansion (bombs) and cycles before building data; False if unusable."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        nid = id(node)
+        if done:
+            on_path.discard(nid)
+            children = _children(node)
+            total = 1 + sum(sizes[id(c)] for c in children)
+            sizes[nid] = total
+            if total > MAX_EXPANDED_NODES:
+                problems.append(
+                    _node_problem(
+                        "file-too-large",
+                        f"document expands to more than {MAX_EXPANDED_NODES:,} values through "
+                        "YAML aliases (an alias bomb?); not linted",
+                        node, index,
+                    )
+                )
+                return False
+            continue
+        if nid in sizes:
+            continue
+        if nid in on_path:
+            problems.append(
+                _node_problem("yaml-syntax", "recursive YAML alias: a node contains itself", node, index)
+            )
+            return False
+        on_path.add(nid)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return True
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        out: list[Node] = []
+        for k, v in node.value:
+            out.append(k)
+            out.append(v)
+        return out
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _flatten_merges(node: MappingNode, problems: list[Problem], index: int) -> None:
+    """Apply ``<<`` merge keys on the node level: merged pairs first, explicit ones override."""
+    merged: list[tuple[Node, Node]] = []
+    explicit: list[tuple[Node, Node]] = []
+    for k, v in node.value:
+        if isinstance(k, ScalarNode) and k.tag == _MERGE:
+            sources = v.value if isinstance(v, SequenceNode) else [v]
+            for src in sources:
+                if not isinstance(src, MappingNode):
+                    problems.append(
+                        _node_problem("yaml-syntax", "a merge key (<<) needs a mapping or a list of mappings",
+                                      src, index)
+                    )
+                    continue
+                if any(isinstance(sk, ScalarNode) and sk.tag == _MERGE for sk, _ in src.value):
+                    _flatten_merges(src, problems, index)
+                merged.extend(src.value)
+        else:
+            explicit.append((k, v))
+    node.value = merged + explicit
+
+
+def _to_data(root: Node, has_aliases: bool, problems: list[Problem], index: int) -> Any:
+    if has_aliases and not _expanded_size(root, problems, index):
+        return _INVALID
+    if isinstance(root, ScalarNode):
+        return _scalar(root, problems, index, ())
+    memo: dict[int, Any] = {}
+    holder: list[Any] = [None]
+    # (node, container, key-in-container, json path)
+    stack: list[tuple[Node, Any, Any, JsonPath]] = [(root, holder, 0, ())]
+    while stack:
+        node, parent, slot, path = stack.pop()
+        if has_aliases:
+            seen = memo.get(id(node), _INVALID)
+            if seen is not _INVALID:
+                parent[slot] = seen
+                continue
+        if isinstance(node, ScalarNode):
+            parent[slot] = _scalar(node, problems, index, path)
+            continue
+        if isinstance(node, SequenceNode):
+            items: list[Any] = [None] * len(node.value)
+            parent[slot] = items
+            if has_aliases:
+                memo[id(node)] = items
+            for i in range(len(node.value) - 1, -1, -1):
+                stack.append((node.value[i], items, i, (*path, i)))
+            continue
+        mapping: dict[str, Any] = {}
+        parent[slot] = mapping
+        if has_aliases:
+            memo[id(node)] = mapping
+        first_seen: dict[str, Node] = {}
+        for k, _v in node.value:
+            if isinstance(k, ScalarNode) and k.tag != _MERGE:
+                prior = first_seen.get(k.value)
+                if prior is not None:
+                    problems.append(
+                        _node_problem(
+                            "duplicate-key",
+                            f"duplicate key '{k.value}' (first defined at line "
+                            f"{prior.start_mark.line + 1}); the later value wins",
+                            k, index, (*path, k.value),
+                        )
+                    )
+                else:
+                    first_seen[k.value] = k
+        if has_aliases and any(isinstance(k, ScalarNode) and k.tag == _MERGE for k, _ in node.value):
+            _flatten_merges(node, problems, index)
+        pending: list[tuple[Node, Any, Any, JsonPath]] = []
+        for k, v in node.value:
+            if not isinstance(k, ScalarNode):
+                problems.append(
+                    _node_problem("yaml-syntax", "mapping keys must be plain strings, not collections",
+                                  k, index, path)
+                )
+                continue
+            key = k.value
+            mapping[key] = None  # keep document order; the value is filled from the stack
+            pending.append((v, mapping, key, (*path, key)))
+        stack.extend(reversed(pending))
+    return holder[0]
+
+
+# --------------------------------------------------------------------------- classifying
+
+
+def _classify(doc: Document, problems: list[Problem]) -> None:
+    data = doc.data
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else f"a {type(data).__name__} scalar"
+        problems.append(
+            Problem("unknown-document",
+                    f"document is {what}; a manifest is a mapping with apiVersion: {JOB_API_VERSION} "
+                    f"and kind: {JOB_KIND} (or a raw Agora start/acquire body)",
+                    doc.locate(()), (), doc.index)
+        )
+        return
+    if "apiVersion" in data or "kind" in data:
+        api, kind = data.get("apiVersion"), data.get("kind")
+        if api == JOB_API_VERSION and kind == JOB_KIND:
+            doc.kind = "job"
+            return
+        if api != JOB_API_VERSION:
+            where: JsonPath = ("apiVersion",) if "apiVersion" in data else ()
+            message = (f"unknown apiVersion {api!r}; expected {JOB_API_VERSION!r}" if "apiVersion" in data
+                       else f"document has a kind but no apiVersion; expected apiVersion: {JOB_API_VERSION}")
+        else:
+            where = ("kind",) if "kind" in data else ()
+            message = (f"unknown kind {kind!r}; expected {JOB_KIND!r}" if "kind" in data
+                       else f"document has no kind; expected kind: {JOB_KIND}")
+        problems.append(Problem("unknown-document", message, doc.locate(where, "value" if where else "key"),
+                                where, doc.index))
+        return
+    request = data.get("clientRequest")
+    if "clientRequest" in data or ("cname" in data and "uid" in data):
+        keys = set(request) if isinstance(request, dict) else set()
+        doc.kind = "acquire" if keys & _ACQUIRE_KEYS and not keys & _START_KEYS else "start"
+        return
+    problems.append(
+        Problem("unknown-document",
+                f"not a snaplint manifest: expected apiVersion: {JOB_API_VERSION} and kind: {JOB_KIND}, "
+                "or a raw Agora body with cname, uid and clientRequest",
+                doc.locate(()), (), doc.index)
+    )
+
+
+def iter_documents(files: list[LoadedFile]) -> Iterator[Document]:
+    for f in files:
+        yield from f.documents
+
+
+def relative_to_root(path: str, root: Path | None) -> str:
+    """Path relative to a project root (for SARIF/GitLab URIs), forward slashes."""
+    if root is None or path == "-":
+        return display_path(path)
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return display_path(path)

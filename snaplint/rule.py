@@ -1,0 +1,105 @@
+"""What a rule is, and what it is given.
+
+A rule is a module (or any object) with these attributes::
+
+    ID = "subscribe-audio-without-video"   # kebab-case; reads well as "allow <id>"
+    CODE = "SNP204"                          # stable alias for config and suppressions
+    SEVERITY = "error"                       # default; config may override
+    SCOPE = "manifest"                       # "syntax" | "schema" | "manifest" | "project"
+    OPTIONS = {...}                          # optional JSON Schema (type object) with defaults
+    SUPPRESSIBLE = True                      # optional; False for safety rules
+
+    def check(doc, ctx): ...                 # manifest: yields Finding
+    def check(docs, ctx): ...                # project:  yields (Document, Finding)
+
+``syntax`` rules document problems found by the loader and ``schema`` rules
+document constraints held by the JSON Schemas (``x-snaplint-rule``); neither
+has a ``check``. The module docstring is the rule's documentation, with the
+sections listed in :data:`DOC_SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from snaplint.diagnostics import Finding
+    from snaplint.manifest import Document
+
+SCOPES = ("syntax", "schema", "manifest", "project")
+
+# Sections every rule docstring has, in this order ("Fix safety" only for rules that fix).
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options", "Source")
+
+REVISIONS = ("2020-10", "2026-06")
+DEFAULT_REVISION = "2020-10"
+
+
+@runtime_checkable
+class Rule(Protocol):
+    ID: str
+    CODE: str
+    SEVERITY: str
+    SCOPE: str
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may know beyond the document: its options and the run's settings."""
+
+    options: Mapping[str, Any] = field(default_factory=dict)
+    revision: str = DEFAULT_REVISION  # the documented API revision the user selected
+    mode: str | None = None  # URL mode for raw bodies (``--mode``); jobs carry spec.mode
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    resolve_env: bool = False  # ${env:NAME} already substituted
+
+    def mode_of(self, doc: Document) -> str | None:
+        """The URL mode a document will be started with (None when unknown)."""
+        if doc.kind == "job":
+            mode = doc.get(("spec", "mode"), "individual")
+            return mode if isinstance(mode, str) else None
+        return self.mode
+
+
+def rule_id(rule: Any) -> str:
+    return str(rule.ID)
+
+
+def is_suppressible(rule: Any) -> bool:
+    return bool(getattr(rule, "SUPPRESSIBLE", True))
+
+
+def option_defaults(rule: Any) -> dict[str, Any]:
+    schema = getattr(rule, "OPTIONS", None) or {}
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return {k: v["default"] for k, v in props.items() if isinstance(v, dict) and "default" in v}
+
+
+def summary(rule: Any) -> str:
+    """The first sentence of "What it does"."""
+    doc = (getattr(rule, "__doc__", None) or "").strip()
+    text = doc_section(doc, "What it does") or doc.split("\n\n", 1)[0]
+    return " ".join(text.split())
+
+
+def doc_section(doc: str, title: str) -> str:
+    """The body of a ``## Title`` section of a rule docstring."""
+    marker = f"## {title}"
+    start = doc.find(marker)
+    if start < 0:
+        return ""
+    start += len(marker)
+    end = doc.find("\n## ", start)
+    return doc[start : end if end >= 0 else len(doc)].strip()
+
+
+def yaml_blocks(section: str) -> Iterable[str]:
+    """Fenced ```yaml blocks of a docstring section."""
+    parts = section.split("```")
+    for i in range(1, len(parts), 2):
+        block = parts[i]
+        if block.startswith(("yaml\n", "yml\n")):
+            yield block.split("\n", 1)[1]
