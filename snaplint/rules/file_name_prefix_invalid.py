@@ -1,0 +1,77 @@
+"""A `fileNamePrefix` element has characters other than letters and digits.
+
+## What it does
+Reports `storageConfig.fileNamePrefix` elements that are empty or contain anything but `A-Z`, `a-z`
+and `0-9` (no `/`, `_`, `-` or other symbols). The length of the joined prefix is a separate rule.
+
+## Why is this bad?
+The start call fails with code 2. Use one element per folder instead of slashes: `["lesson42",
+"shots"]` → `lesson42/shots/<file>`.
+
+## Example
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+      fileNamePrefix: ["lesson42/shots"]
+```
+
+## Use instead
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+      fileNamePrefix: ["lesson42", "shots"]
+```
+
+## Options
+None.
+
+## Source
+API-26 start (storageConfig); REF-24; REF-22.
+"""
+
+ID = "file-name-prefix-invalid"
+CODE = "SNP128"
+SEVERITY = "error"
+SCOPE = "schema"

@@ -1,0 +1,75 @@
+"""`videoStreamType` is not 0 (high-quality) or 1 (low-quality).
+
+## What it does
+Reports a `recordingConfig.videoStreamType` other than `0` or `1`.
+
+## Why is this bad?
+The start call fails with code 2.
+
+## Example
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+      videoStreamType: 2
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+```
+
+## Use instead
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+      videoStreamType: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+```
+
+## Options
+None.
+
+## Source
+API-26 start (recordingConfig).
+"""
+
+ID = "video-stream-type-invalid"
+CODE = "SNP113"
+SEVERITY = "error"
+SCOPE = "schema"

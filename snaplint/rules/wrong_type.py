@@ -1,0 +1,76 @@
+"""A value has the wrong type.
+
+## What it does
+Reports a value whose JSON type is not the documented one: a number where a string is expected
+(`uid: 910001`), a string where a list is expected (`fileType: jpg`), a mapping where a number is
+expected, and so on.
+
+## Why is this bad?
+Agora rejects a body with a wrongly typed field (code 2), and some clients silently send a zero
+value instead. `uid` and the subscription UIDs are strings in quotes, not numbers.
+
+## Example
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: 910001
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+```
+
+## Use instead
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+```
+
+## Options
+None.
+
+## Source
+API-26 acquire/start (field types); ERR-old code 2.
+"""
+
+ID = "wrong-type"
+CODE = "SNP102"
+SEVERITY = "error"
+SCOPE = "schema"
