@@ -35,7 +35,14 @@ MAX_EXPANDED_NODES = 250_000  # per document, after alias expansion (alias bombs
 _BINARY_SNIFF = 8192
 
 _ACQUIRE_KEYS = frozenset(
-    {"scene", "resourceExpiredHour", "excludeResourceIds", "region", "regionAffinity", "startParameter"}
+    {
+        "scene",
+        "resourceExpiredHour",
+        "excludeResourceIds",
+        "region",
+        "regionAffinity",
+        "startParameter",
+    }
 )
 _START_KEYS = frozenset(
     {
@@ -156,7 +163,9 @@ class Document:
                 if part not in node:
                     return default
                 node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            elif (
+                isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node)
+            ):
                 node = node[part]
             else:
                 return default
@@ -215,7 +224,9 @@ def _walk(root: Node, path: JsonPath) -> tuple[Node | None, Node, bool]:
                     break
             else:
                 return key_node, node, False
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (
+            isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+        ):
             key_node, node = None, node.value[part]
         else:
             return key_node, node, False
@@ -302,9 +313,15 @@ def decode(data: bytes) -> str | Problem:
         )
 
 
-def load_file(path: str, *, max_size: int = DEFAULT_MAX_FILE_SIZE, stdin: Any = None,
-              display: str | None = None) -> LoadedFile:
-    """Read, decode, parse and classify every document of one manifest file."""
+def load_file(
+    path: str,
+    *,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+    stdin: Any = None,
+    display: str | None = None,
+    classify: bool = True,
+) -> LoadedFile:
+    """Read, decode, parse and (unless ``classify=False``) classify every document of a file."""
     raw = read_bytes(path, max_size, stdin)
     if isinstance(raw, Problem):
         return LoadedFile(None, [], [raw])
@@ -312,7 +329,7 @@ def load_file(path: str, *, max_size: int = DEFAULT_MAX_FILE_SIZE, stdin: Any = 
     if isinstance(text, Problem):
         return LoadedFile(None, [], [text])
     source = Source(path, display or display_path(path), text)
-    documents, problems = parse(source)
+    documents, problems = parse(source, classify=classify)
     return LoadedFile(source, documents, problems)
 
 
@@ -326,7 +343,8 @@ def load_text(text: str, display: str = "<string>") -> LoadedFile:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse(source: Source) -> tuple[list[Document], list[Problem]]:
+def parse(source: Source, *, classify: bool = True) -> tuple[list[Document], list[Problem]]:
+    """Documents and problems of a source; ``classify=False`` keeps every document (configs)."""
     documents: list[Document] = []
     problems: list[Problem] = []
     text = source.text
@@ -334,44 +352,45 @@ def parse(source: Source) -> tuple[list[Document], list[Problem]]:
     index = 0
     try:
         for root in yaml.compose_all(text, Loader=yaml.CSafeLoader):
-            if root is None:
-                continue
+            if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null")):
+                continue  # an empty document between separators
             doc_problems: list[Problem] = []
             data = _to_data(root, has_aliases, doc_problems, index)
             doc = Document(source, index, root, data)
             for p in doc_problems:
                 problems.append(p)
             if data is not _INVALID:
-                _classify(doc, problems)
-                if doc.kind != "unknown":
+                if classify:
+                    _classify(doc, problems)
+                if doc.kind != "unknown" or not classify:
                     documents.append(doc)
             index += 1
     except yaml.MarkedYAMLError as exc:
-        problems.append(_syntax_problem(exc, index))
+        problems.append(_syntax_problem(exc, index, text))
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         problems.append(Problem("yaml-syntax", f"invalid YAML: {exc}", Span(1, 1, 1, 2), (), index))
     except RecursionError:
-        problems.append(
-            _whole_file("yaml-syntax", "document is nested too deeply to parse")
-        )
+        problems.append(_whole_file("yaml-syntax", "document is nested too deeply to parse"))
     if index == 0 and not problems:
         problems.append(_whole_file("empty-file", "file contains no YAML documents"))
     return documents, problems
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, index: int) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+def _syntax_problem(exc: yaml.MarkedYAMLError, index: int, text: str) -> Problem:
+    mark, context = exc.problem_mark, exc.context_mark
     problem = exc.problem or "invalid YAML"
+    # an unterminated quote or bracket is found at the end of the file; point at where it began
+    if context is not None and (mark is None or "end of stream" in problem):
+        mark, context = context, None
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = f"invalid YAML: {problem}"
     if exc.context:
         message += f" ({exc.context}"
-        cm = exc.context_mark
-        if cm is not None and mark is not None and cm.line != mark.line:
-            message += f" at line {cm.line + 1}"
+        if context is not None and mark is not None and context.line != mark.line:
+            message += f" at line {context.line + 1}"
         message += ")"
-    if "\\t" in problem or "'\\t'" in problem:
-        message += "; YAML does not allow tabs for indentation"
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        message += "; YAML does not allow tabs for indentation, use spaces"
     return Problem("yaml-syntax", message, Span(line, col, line, col + 1), (), index)
 
 
@@ -384,7 +403,9 @@ _INVALID: Any = _Invalid()
 
 def _node_problem(rule: str, message: str, node: Node, index: int, path: JsonPath = ()) -> Problem:
     s, e = node.start_mark, node.end_mark
-    end_line, end_col = (e.line + 1, e.column + 1) if s.line == e.line else (s.line + 1, s.column + 2)
+    end_line, end_col = (
+        (e.line + 1, e.column + 1) if s.line == e.line else (s.line + 1, s.column + 2)
+    )
     if (end_line, end_col) <= (s.line + 1, s.column + 1):
         end_col = s.column + 2
     return Problem(rule, message, Span(s.line + 1, s.column + 1, end_line, end_col), path, index)
@@ -397,8 +418,13 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, path: JsonPat
     if tag in _PLAIN_TAGS:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
     problems.append(
-        _node_problem("yaml-syntax", f"unsupported YAML tag {tag!r}; manifests use plain values",
-                      node, index, path)
+        _node_problem(
+            "yaml-syntax",
+            f"unsupported YAML tag {tag!r}; manifests use plain values",
+            node,
+            index,
+            path,
+        )
     )
     return node.value
 
@@ -425,7 +451,8 @@ def _expanded_size(root: Node, problems: list[Problem], index: int) -> bool:
                         "file-too-large",
                         f"document expands to more than {MAX_EXPANDED_NODES:,} values through "
                         "YAML aliases (an alias bomb?); not linted",
-                        node, index,
+                        node,
+                        index,
                     )
                 )
                 return False
@@ -434,7 +461,9 @@ def _expanded_size(root: Node, problems: list[Problem], index: int) -> bool:
             continue
         if nid in on_path:
             problems.append(
-                _node_problem("yaml-syntax", "recursive YAML alias: a node contains itself", node, index)
+                _node_problem(
+                    "yaml-syntax", "recursive YAML alias: a node contains itself", node, index
+                )
             )
             return False
         on_path.add(nid)
@@ -467,8 +496,12 @@ def _flatten_merges(node: MappingNode, problems: list[Problem], index: int) -> N
             for src in sources:
                 if not isinstance(src, MappingNode):
                     problems.append(
-                        _node_problem("yaml-syntax", "a merge key (<<) needs a mapping or a list of mappings",
-                                      src, index)
+                        _node_problem(
+                            "yaml-syntax",
+                            "a merge key (<<) needs a mapping or a list of mappings",
+                            src,
+                            index,
+                        )
                     )
                     continue
                 if any(isinstance(sk, ScalarNode) and sk.tag == _MERGE for sk, _ in src.value):
@@ -520,19 +553,28 @@ def _to_data(root: Node, has_aliases: bool, problems: list[Problem], index: int)
                             "duplicate-key",
                             f"duplicate key '{k.value}' (first defined at line "
                             f"{prior.start_mark.line + 1}); the later value wins",
-                            k, index, (*path, k.value),
+                            k,
+                            index,
+                            (*path, k.value),
                         )
                     )
                 else:
                     first_seen[k.value] = k
-        if has_aliases and any(isinstance(k, ScalarNode) and k.tag == _MERGE for k, _ in node.value):
+        if has_aliases and any(
+            isinstance(k, ScalarNode) and k.tag == _MERGE for k, _ in node.value
+        ):
             _flatten_merges(node, problems, index)
         pending: list[tuple[Node, Any, Any, JsonPath]] = []
         for k, v in node.value:
             if not isinstance(k, ScalarNode):
                 problems.append(
-                    _node_problem("yaml-syntax", "mapping keys must be plain strings, not collections",
-                                  k, index, path)
+                    _node_problem(
+                        "yaml-syntax",
+                        "mapping keys must be plain strings, not collections",
+                        k,
+                        index,
+                        path,
+                    )
                 )
                 continue
             key = k.value
@@ -550,10 +592,14 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else f"a {type(data).__name__} scalar"
         problems.append(
-            Problem("unknown-document",
-                    f"document is {what}; a manifest is a mapping with apiVersion: {JOB_API_VERSION} "
-                    f"and kind: {JOB_KIND} (or a raw Agora start/acquire body)",
-                    doc.locate(()), (), doc.index)
+            Problem(
+                "unknown-document",
+                f"document is {what}; a manifest is a mapping with apiVersion: {JOB_API_VERSION} "
+                f"and kind: {JOB_KIND} (or a raw Agora start/acquire body)",
+                doc.locate(()),
+                (),
+                doc.index,
+            )
         )
         return
     if "apiVersion" in data or "kind" in data:
@@ -563,14 +609,27 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
             return
         if api != JOB_API_VERSION:
             where: JsonPath = ("apiVersion",) if "apiVersion" in data else ()
-            message = (f"unknown apiVersion {api!r}; expected {JOB_API_VERSION!r}" if "apiVersion" in data
-                       else f"document has a kind but no apiVersion; expected apiVersion: {JOB_API_VERSION}")
+            message = (
+                f"unknown apiVersion {api!r}; expected {JOB_API_VERSION!r}"
+                if "apiVersion" in data
+                else f"document has a kind but no apiVersion; expected apiVersion: {JOB_API_VERSION}"
+            )
         else:
             where = ("kind",) if "kind" in data else ()
-            message = (f"unknown kind {kind!r}; expected {JOB_KIND!r}" if "kind" in data
-                       else f"document has no kind; expected kind: {JOB_KIND}")
-        problems.append(Problem("unknown-document", message, doc.locate(where, "value" if where else "key"),
-                                where, doc.index))
+            message = (
+                f"unknown kind {kind!r}; expected {JOB_KIND!r}"
+                if "kind" in data
+                else f"document has no kind; expected kind: {JOB_KIND}"
+            )
+        problems.append(
+            Problem(
+                "unknown-document",
+                message,
+                doc.locate(where, "value" if where else "key"),
+                where,
+                doc.index,
+            )
+        )
         return
     request = data.get("clientRequest")
     if "clientRequest" in data or ("cname" in data and "uid" in data):
@@ -578,10 +637,14 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
         doc.kind = "acquire" if keys & _ACQUIRE_KEYS and not keys & _START_KEYS else "start"
         return
     problems.append(
-        Problem("unknown-document",
-                f"not a snaplint manifest: expected apiVersion: {JOB_API_VERSION} and kind: {JOB_KIND}, "
-                "or a raw Agora body with cname, uid and clientRequest",
-                doc.locate(()), (), doc.index)
+        Problem(
+            "unknown-document",
+            f"not a snaplint manifest: expected apiVersion: {JOB_API_VERSION} and kind: {JOB_KIND}, "
+            "or a raw Agora body with cname, uid and clientRequest",
+            doc.locate(()),
+            (),
+            doc.index,
+        )
     )
 
 

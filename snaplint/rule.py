@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from snaplint.diagnostics import Finding
     from snaplint.manifest import Document
 
 SCOPES = ("syntax", "schema", "manifest", "project")

@@ -1,0 +1,198 @@
+"""``snaplint lint``: check manifests against every documented constraint."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+NAME = "lint"
+HELP = "Check snapshot job manifests (files, directories, or - for stdin)."
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from snaplint.report import REPORTERS
+    from snaplint.rule import REVISIONS
+
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin"
+    )
+    out = p.add_argument_group("output")
+    out.add_argument(
+        "--format", choices=sorted(REPORTERS), default=None, help="output format (default: text)"
+    )
+    out.add_argument(
+        "-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    out.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only, without source lines"
+    )
+    out.add_argument(
+        "--no-color", action="store_true", help="no ANSI colours (NO_COLOR is honoured too)"
+    )
+    out.add_argument("--statistics", action="store_true", help="count findings per rule")
+    out.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings fail the run"
+    )
+    out.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="error",
+        help="lowest severity that makes the run fail (default: error)",
+    )
+    sel = p.add_argument_group("rule selection")
+    sel.add_argument(
+        "--config", metavar="FILE", help="configuration file (default: discovered upwards)"
+    )
+    sel.add_argument(
+        "--select",
+        type=_csv,
+        metavar="RULES",
+        help="rules to enable, replacing the config's select",
+    )
+    sel.add_argument(
+        "--extend-select", type=_csv, default=[], metavar="RULES", help="rules to enable on top"
+    )
+    sel.add_argument("--ignore", type=_csv, default=[], metavar="RULES", help="rules to disable")
+    sel.add_argument(
+        "--api-revision", choices=REVISIONS, help="documented API revision the rules follow"
+    )
+    inp = p.add_argument_group("input")
+    inp.add_argument(
+        "--mode",
+        choices=("individual", "mix", "web", "raw"),
+        help="URL mode for raw Agora bodies (not part of the body)",
+    )
+    inp.add_argument(
+        "--resolve-env",
+        action="store_true",
+        help="substitute ${env:NAME} references and report unset ones",
+    )
+    inp.add_argument(
+        "--force-exclude", action="store_true", help="apply excludes to paths given explicitly"
+    )
+    inp.add_argument("--stdin-filename", metavar="NAME", help="file name to report for stdin")
+
+
+def use_color(args: Any, stream: Any) -> bool:
+    if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from snaplint.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+    from snaplint.config import ConfigError, find_config, load_config
+    from snaplint.diagnostics import SEVERITY_RANK
+    from snaplint.discovery import MissingPath, discover
+    from snaplint.linter import Linter, LintOptions
+    from snaplint.plugins import PluginError, load_rules
+    from snaplint.report import ReportOptions, reporter
+
+    paths = args.paths or ["."]
+    try:
+        config = load_config(Path(args.config) if args.config else find_config(paths))
+    except ConfigError as exc:
+        _print_config_error(exc)
+        return EXIT_USAGE
+    except OSError as exc:
+        raise UsageError(f"cannot read configuration: {exc}") from exc
+    try:
+        table = load_rules(allow=config.plugins)
+    except PluginError as exc:
+        raise UsageError(str(exc)) from exc
+
+    options = LintOptions(
+        revision=args.api_revision,
+        mode=args.mode,
+        resolve_env=args.resolve_env,
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        stdin_filename=args.stdin_filename,
+    )
+    try:
+        linter = Linter(config, table, options)
+    except ConfigError as exc:
+        raise UsageError(f"configuration: {exc}") from exc
+
+    root = config.project_root()
+    force_exclude = args.force_exclude or config.force_exclude
+    try:
+        files = discover(
+            paths,
+            root=root,
+            include=config.include,
+            exclude=config.exclude,
+            force_exclude=force_exclude,
+        )
+    except MissingPath as exc:
+        raise UsageError(f"no such file or directory: {exc}") from exc
+
+    files = _with_project_context(files, paths, config, linter, force_exclude)
+    result = linter.lint_files(files, stdin=sys.stdin.buffer if "-" in files else None)
+
+    fmt = args.format or "text"
+    report_options = ReportOptions(
+        quiet=args.quiet,
+        statistics=args.statistics,
+        rules=dict(table.rules),
+        root=str(root),
+    )
+    if args.output_file:
+        with open(args.output_file, "w", encoding="utf-8") as fh:
+            reporter(fmt).render(result, fh, report_options)
+    else:
+        report_options.color = use_color(args, sys.stdout)
+        reporter(fmt).render(result, sys.stdout, report_options)
+        sys.stdout.flush()
+
+    if args.exit_zero:
+        return EXIT_OK
+    threshold = SEVERITY_RANK[args.fail_on]
+    failed = any(SEVERITY_RANK[d.severity] >= threshold for d in result.diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _with_project_context(
+    files: list[str], paths: list[str], config: Any, linter: Any, force_exclude: bool
+) -> list[str]:
+    """Given only some files (pre-commit), still let project rules see the whole project.
+
+    The project's other manifests are loaded and checked as context; findings are
+    reported only for the files that were asked for.
+    """
+    if not linter.project_rules or config.root is None or "-" in files:
+        return files
+    if not paths or not all(os.path.isfile(p) for p in paths):
+        return files
+    from snaplint.discovery import discover
+
+    context = discover(
+        [str(config.root)],
+        root=config.root,
+        include=config.include,
+        exclude=config.exclude,
+        force_exclude=True,
+    )
+    asked = {os.path.realpath(f) for f in files}
+    linter.options.report_only = asked
+    return files + [f for f in context if os.path.realpath(f) not in asked]
+
+
+def _print_config_error(exc: Any) -> None:
+    if exc.diagnostics:
+        for d in exc.diagnostics:
+            print(f"{d.file}:{d.line}:{d.column}: error {d.rule} {d.message}", file=sys.stderr)
+        print("snaplint: error: invalid configuration", file=sys.stderr)
+    else:
+        print(f"snaplint: error: {exc}", file=sys.stderr)
