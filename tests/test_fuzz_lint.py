@@ -1,0 +1,188 @@
+"""Fuzzing the loader and the linter: random bytes, random YAML structures and mutated
+valid manifests never raise; every diagnostic is located inside its file and names a known rule.
+
+The default budget keeps CI fast; ``SNAPLINT_FUZZ_EXAMPLES=100000`` runs the long campaign.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from snaplint.config import Config
+from snaplint.linter import Linter, LintOptions
+from snaplint.manifest import load_file
+from snaplint.plugins import load_rules
+
+EXAMPLES = int(os.environ.get("SNAPLINT_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=EXAMPLES <= 1000,  # CI is reproducible; the long campaign explores
+)
+TABLE = load_rules(autoload=False)
+KNOWN = set(TABLE.rules)
+
+BASE: dict[str, Any] = {
+    "apiVersion": "snaplint/v1",
+    "kind": "SnapshotJob",
+    "metadata": {"name": "lesson42", "labels": {"team": "edu"}},
+    "spec": {
+        "cname": "lesson42",
+        "uid": "910001",
+        "acquire": {"resourceExpiredHour": 24, "region": "NA"},
+        "clientRequest": {
+            "token": "${env:TOKEN}",
+            "recordingConfig": {
+                "channelType": 1,
+                "streamTypes": 2,
+                "maxIdleTime": 300,
+                "subscribeVideoUids": ["1001", "1002"],
+                "subscribeAudioUids": ["1001"],
+                "subscribeUidGroup": 0,
+            },
+            "snapshotConfig": {"captureInterval": 15, "fileType": ["jpg"]},
+            "storageConfig": {
+                "vendor": 1,
+                "region": 0,
+                "bucket": "shots",
+                "accessKey": "${env:AK}",
+                "secretKey": "${env:SK}",
+                "fileNamePrefix": ["a", "b"],
+            },
+        },
+    },
+}
+
+
+def lint_bytes(data: bytes, **options: Any) -> list[Any]:
+    linter = Linter(Config(), TABLE, LintOptions(**options))
+    loaded = load_file("-", stdin=io.BytesIO(data), display="fuzz.yaml")
+    result = linter.lint_loaded([("-", loaded)])
+    lines = data.count(b"\n") + 1
+    for d in result.diagnostics:
+        assert d.rule in KNOWN, d
+        assert 1 <= d.line <= lines + 1 and d.column >= 1, d
+        assert (d.end_line, d.end_column) >= (d.line, d.column), d
+        assert d.message and "Traceback" not in d.message
+    return result.diagnostics
+
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(["${env:X}", "#allstream#", "jpg", "910001", "0", "individual", "raw"]),
+)
+keys = st.one_of(
+    st.text(min_size=1, max_size=12),
+    st.sampled_from(
+        [
+            "cname",
+            "uid",
+            "clientRequest",
+            "recordingConfig",
+            "snapshotConfig",
+            "storageConfig",
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "subscribeVideoUids",
+            "captureInterval",
+            "vendor",
+        ]
+    ),
+)
+structures = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@FUZZ
+@given(st.binary(max_size=2048))
+def test_random_bytes(data: bytes) -> None:
+    lint_bytes(data)
+
+
+@FUZZ
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab: -[]{}#&*!|>'\"\n\t,?%@`~\\0123456789")), max_size=300
+    )
+)
+def test_random_yaml_like_text(text: str) -> None:
+    lint_bytes(text.encode())
+
+
+@FUZZ
+@given(structures)
+def test_random_structures(data: Any) -> None:
+    lint_bytes(yaml.safe_dump(data, allow_unicode=True).encode())
+    lint_bytes(yaml.safe_dump({**BASE, "spec": data}).encode(), mode="individual")
+    lint_bytes(
+        yaml.safe_dump({"cname": "c", "uid": "1", "clientRequest": data}).encode(),
+        mode="individual",
+    )
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out.extend(_paths(v, (*prefix, k)))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out.extend(_paths(v, (*prefix, i)))
+    return out
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> Any:
+    import copy
+
+    doc = copy.deepcopy(BASE)
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        paths = [p for p in _paths(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["delete", "replace", "rename", "insert"]))
+        if action == "delete":
+            del parent[path[-1]]
+        elif action == "replace":
+            parent[path[-1]] = draw(structures)
+        elif action == "rename" and isinstance(parent, dict):
+            value = parent.pop(path[-1])
+            parent[str(path[-1])[::-1] or "x"] = value
+        elif action == "insert" and isinstance(parent, dict):
+            parent[draw(keys)] = draw(structures)
+    return doc
+
+
+@FUZZ
+@given(mutated(), st.sampled_from(["2020-10", "2026-06"]))
+def test_mutated_manifests(doc: Any, revision: str) -> None:
+    lint_bytes(yaml.safe_dump(doc, sort_keys=False).encode(), revision=revision)
+
+
+def test_base_manifest_is_clean() -> None:
+    # the mutation tests start from a clean manifest, so their findings come from the mutations
+    assert [
+        (d.rule, d.message) for d in lint_bytes(yaml.safe_dump(BASE, sort_keys=False).encode())
+    ] == []
