@@ -166,7 +166,12 @@ def explain(name: str, data: Any) -> list[Finding]:
     for error in _slow(name).iter_errors(data):
         for finding in _findings(error, best_match, name):
             seen.setdefault((finding.path, finding.rule, finding.message), finding)
-    return list(seen.values())
+    found = list(seen.values())
+    # a value of the wrong type also fails its enum/range/pattern: say only what matters first
+    mistyped = {f.path for f in found if f.rule == DEFAULT_RULE["type"]}
+    if mistyped:
+        found = [f for f in found if f.rule == DEFAULT_RULE["type"] or f.path not in mistyped]
+    return found
 
 
 def _findings(error: Any, best_match: Any, name: str) -> Iterator[Finding]:

@@ -294,3 +294,60 @@ def test_python_m_snaplint_and_version(repo: Path) -> None:
         [sys.executable, "-m", "snaplint", "--version"], capture_output=True, text=True
     )
     assert proc.returncode == 0 and proc.stdout.startswith("snaplint ")
+
+
+def test_every_kind_of_bad_input_in_one_run(tmp_path: Path, repo: Path) -> None:
+    d = tmp_path / "m"
+    d.mkdir()
+    (d / "00-good.yaml").write_text(CLEAN)
+    (d / "empty.yaml").write_text("")
+    (d / "latin1.yaml").write_bytes(b"a: caf\xe9\n")
+    (d / "binary.yaml").write_bytes(b"\x00\x01\x02")
+    bomb = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        bomb.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    (d / "bomb.yaml").write_text("\n".join(bomb) + "\n")
+    (d / "deep.yaml").write_text("[" * 10_000 + "]" * 10_000 + "\n")
+    with open(d / "huge.yaml", "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    (d / "tabs.yaml").write_text("a:\n\tb: 1\n")
+    (d / "dupes.yaml").write_text(
+        CLEAN.replace("  cname: lesson42\n", "  cname: lesson42\n  cname: lesson43\n")
+    )
+    (d / "list.yaml").write_text("- a\n- b\n")
+    (d / "scalar.yaml").write_text("hello\n")
+    (d / "version.yaml").write_text(CLEAN.replace("snaplint/v1", "snaplint/v9"))
+    (d / "kind.json").write_text('{"apiVersion": "snaplint/v1", "kind": "Other"}')
+    (d / "unknown-keys.yaml").write_text(
+        CLEAN.replace("  cname: lesson42\n", "  cname: lesson42\n  colour: blue\n")
+    )
+    (d / "wrong-types.yaml").write_text(CLEAN.replace("bucket: shots", "bucket: [shots]"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "snaplint", "lint", "--format", "json", str(d)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == ""
+    by_file: dict[str, set[str]] = {}
+    for diag in json.loads(proc.stdout):
+        by_file.setdefault(Path(diag["file"]).name, set()).add(diag["rule"])
+        assert diag["line"] >= 1 and diag["column"] >= 1
+    assert by_file == {
+        "empty.yaml": {"empty-file"},
+        "latin1.yaml": {"unreadable-file"},
+        "binary.yaml": {"unreadable-file"},
+        "bomb.yaml": {"file-too-large"},
+        "deep.yaml": {"unknown-document"},
+        "huge.yaml": {"file-too-large"},
+        "tabs.yaml": {"yaml-syntax"},
+        "dupes.yaml": {"duplicate-key"},
+        "list.yaml": {"unknown-document"},
+        "scalar.yaml": {"unknown-document"},
+        "version.yaml": {"unknown-document"},
+        "kind.json": {"unknown-document"},
+        "unknown-keys.yaml": {"unknown-field"},
+        "wrong-types.yaml": {"wrong-type"},
+    }

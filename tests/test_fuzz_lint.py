@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from typing import Any
 
 import yaml
@@ -65,7 +66,8 @@ def lint_bytes(data: bytes, **options: Any) -> list[Any]:
     linter = Linter(Config(), TABLE, LintOptions(**options))
     loaded = load_file("-", stdin=io.BytesIO(data), display="fuzz.yaml")
     result = linter.lint_loaded([("-", loaded)])
-    lines = data.count(b"\n") + 1
+    text = data.decode("utf-8", "replace")
+    lines = len(re.split("\r\n|\r|\n|\x85|\u2028|\u2029", text)) + 1  # YAML's line breaks
     for d in result.diagnostics:
         assert d.rule in KNOWN, d
         assert 1 <= d.line <= lines + 1 and d.column >= 1, d
