@@ -312,6 +312,9 @@ ROWS: list[Row] = [
     R("uid-zero", "job", 'uid: "910001"', 'uid: "0"', "uid-invalid", 13, 8, 'uid must be a decimal string from "1" to "4294967295" (got "0")'),
     R("uid-over", "job", 'uid: "910001"', 'uid: "4294967296"', "uid-invalid", 13, 8),
     R("uid-leading-zero", "job", 'uid: "910001"', 'uid: "01"', "uid-invalid", 13, 8),
+    R("uid-trailing-newline", "job", 'uid: "910001"', 'uid: "910001\\n"', "uid-invalid", 13, 8),
+    R("cname-trailing-newline", "job", "cname: lesson42", 'cname: "lesson42\\n"', "cname-invalid", 12, 10),
+    R("file-name-prefix-trailing-newline", "job", 'fileNamePrefix: ["lesson42", "shots"]', 'fileNamePrefix: ["lesson42\\n"]', "file-name-prefix-invalid", 52, 24),
     R("uid-account", "job", 'uid: "910001"', "uid: recorder", "uid-invalid", 13, 8),
     R("uid-start", "start", 'uid: "910001"', 'uid: "-1"', "uid-invalid", 2, 6),
     R("uid-acquire", "acquire", 'uid: "910001"', 'uid: "1.5"', "uid-invalid", 2, 6),
@@ -644,7 +647,8 @@ def test_uid_pattern_is_exactly_uint32_without_zero(n: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", " 1", "1 ", "+1", "1.0", "1e3", "0x10", "١٢٣", "#allstream# "]
+    "text",
+    ["", " 1", "1 ", "+1", "1.0", "1e3", "0x10", "١٢٣", "#allstream# ", "1\n", "#allstream#\n"],
 )
 def test_uid_pattern_rejects_non_decimal_text(text: str) -> None:
     assert not _uid_patterns()[0].search(text)
