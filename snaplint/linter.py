@@ -203,8 +203,14 @@ class Linter:
         for f in findings:
             out.append(self._from_finding(doc, f))
         if type_ok:
+            # where the schema already reported a value, a rule's finding on it is noise
+            reported = {f.path for f in findings}
             for rule in self.manifest_rules:
-                out.extend(self._run_manifest_rule(rule, doc))
+                out.extend(
+                    d
+                    for d in self._run_manifest_rule(rule, doc)
+                    if d is None or d.path not in reported
+                )
         return [d for d in out if d is not None], type_ok
 
     def _run_manifest_rule(self, rule: Any, doc: Document) -> list[Diagnostic | None]:

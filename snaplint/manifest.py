@@ -66,6 +66,48 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _AS_TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", _STR}
+_INT = "tag:yaml.org,2002:int"
+_PLAIN = "?"  # a plain scalar whose type is resolved lazily by _plain_tag
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+_WILDCARD = _IMPLICIT.get(None, [])
+_TAG_CACHE: dict[str, str] = {}
+
+
+def _plain_tag(value: str) -> str:
+    """YAML 1.1 implicit typing of a plain scalar, exactly as PyYAML's Resolver does it."""
+    tag = _TAG_CACHE.get(value)
+    if tag is None:
+        tag = _STR
+        for candidate, regexp in _IMPLICIT.get(value[:1], []) + _WILDCARD:
+            if regexp.match(value):
+                tag = candidate
+                break
+        if len(_TAG_CACHE) < 4096:
+            _TAG_CACHE[value] = tag
+    return tag
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's composer without PyYAML's per-node Python resolver callbacks.
+
+    PyYAML resolves every node's tag through three Python calls while composing,
+    which costs more than parsing itself; here plain scalars get the ``?`` tag and
+    are typed lazily (and cached) during conversion.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _MAP if kind is MappingNode else _SEQ
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +393,11 @@ def parse(source: Source, *, classify: bool = True) -> tuple[list[Document], lis
     has_aliases = "*" in text or "<<" in text
     index = 0
     try:
-        for root in yaml.compose_all(text, Loader=yaml.CSafeLoader):
-            if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null")):
+        for root in yaml.compose_all(text, Loader=_Loader):
+            if root is None or (
+                isinstance(root, ScalarNode)
+                and (_plain_tag(root.value) if root.tag == _PLAIN else root.tag).endswith(":null")
+            ):
                 continue  # an empty document between separators
             doc_problems: list[Problem] = []
             data = _to_data(root, has_aliases, doc_problems, index)
@@ -411,10 +456,16 @@ def _node_problem(rule: str, message: str, node: Node, index: int, path: JsonPat
     return Problem(rule, message, Span(s.line + 1, s.column + 1, end_line, end_col), path, index)
 
 
-def _scalar(node: ScalarNode, problems: list[Problem], index: int, path: JsonPath) -> Any:
+def _scalar(node: ScalarNode, problems: list[Problem], index: int, root: Node) -> Any:
     tag = node.tag
+    if tag == _PLAIN:
+        tag = node.tag = _plain_tag(node.value)
     if tag in _AS_TEXT_TAGS:  # timestamps stay text: JSON Schema formats apply to strings
         return node.value
+    if tag == _INT:
+        value = node.value
+        if value.isdigit() and (value[0] != "0" or len(value) == 1):
+            return int(value)  # the common case; octal, hex, 1_000 and 1:30 take the slow path
     if tag in _PLAIN_TAGS:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
     problems.append(
@@ -423,7 +474,7 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, path: JsonPat
             f"unsupported YAML tag {tag!r}; manifests use plain values",
             node,
             index,
-            path,
+            _path_to(root, node),
         )
     )
     return node.value
@@ -486,12 +537,19 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
+def _is_merge(key: Node) -> bool:
+    if key.__class__ is ScalarNode and key.value == "<<" and key.tag in (_PLAIN, _MERGE):
+        key.tag = _MERGE
+        return True
+    return False
+
+
 def _flatten_merges(node: MappingNode, problems: list[Problem], index: int) -> None:
     """Apply ``<<`` merge keys on the node level: merged pairs first, explicit ones override."""
     merged: list[tuple[Node, Node]] = []
     explicit: list[tuple[Node, Node]] = []
     for k, v in node.value:
-        if isinstance(k, ScalarNode) and k.tag == _MERGE:
+        if _is_merge(k):
             sources = v.value if isinstance(v, SequenceNode) else [v]
             for src in sources:
                 if not isinstance(src, MappingNode):
@@ -504,7 +562,7 @@ def _flatten_merges(node: MappingNode, problems: list[Problem], index: int) -> N
                         )
                     )
                     continue
-                if any(isinstance(sk, ScalarNode) and sk.tag == _MERGE for sk, _ in src.value):
+                if any(_is_merge(sk) for sk, _ in src.value):
                     _flatten_merges(src, problems, index)
                 merged.extend(src.value)
         else:
@@ -513,75 +571,107 @@ def _flatten_merges(node: MappingNode, problems: list[Problem], index: int) -> N
 
 
 def _to_data(root: Node, has_aliases: bool, problems: list[Problem], index: int) -> Any:
+    """Nodes → plain data, iteratively. JSON paths are computed only for problems (rare)."""
     if has_aliases and not _expanded_size(root, problems, index):
         return _INVALID
-    if isinstance(root, ScalarNode):
-        return _scalar(root, problems, index, ())
-    memo: dict[int, Any] = {}
+    if root.__class__ is ScalarNode:
+        return _scalar(root, problems, index, root)  # type: ignore[arg-type]
+    memo: dict[int, Any] | None = {} if has_aliases else None
     holder: list[Any] = [None]
-    # (node, container, key-in-container, json path)
-    stack: list[tuple[Node, Any, Any, JsonPath]] = [(root, holder, 0, ())]
+    stack: list[tuple[Node, Any, Any]] = [(root, holder, 0)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, parent, slot, path = stack.pop()
-        if has_aliases:
-            seen = memo.get(id(node), _INVALID)
-            if seen is not _INVALID:
-                parent[slot] = seen
+        node, parent, slot = pop()
+        if memo is not None:
+            shared = memo.get(id(node), _INVALID)
+            if shared is not _INVALID:
+                parent[slot] = shared
                 continue
-        if isinstance(node, ScalarNode):
-            parent[slot] = _scalar(node, problems, index, path)
+        cls = node.__class__
+        if cls is ScalarNode:
+            parent[slot] = node.value if node.tag == _STR else _scalar(node, problems, index, root)  # type: ignore[arg-type]
             continue
-        if isinstance(node, SequenceNode):
-            items: list[Any] = [None] * len(node.value)
+        children = node.value
+        if cls is SequenceNode:
+            items: list[Any] = [None] * len(children)
             parent[slot] = items
-            if has_aliases:
+            if memo is not None:
                 memo[id(node)] = items
-            for i in range(len(node.value) - 1, -1, -1):
-                stack.append((node.value[i], items, i, (*path, i)))
+            for i in range(len(children) - 1, -1, -1):
+                push((children[i], items, i))
             continue
         mapping: dict[str, Any] = {}
         parent[slot] = mapping
-        if has_aliases:
+        if memo is not None:
             memo[id(node)] = mapping
-        first_seen: dict[str, Node] = {}
-        for k, _v in node.value:
-            if isinstance(k, ScalarNode) and k.tag != _MERGE:
-                prior = first_seen.get(k.value)
-                if prior is not None:
-                    problems.append(
-                        _node_problem(
-                            "duplicate-key",
-                            f"duplicate key '{k.value}' (first defined at line "
-                            f"{prior.start_mark.line + 1}); the later value wins",
-                            k,
-                            index,
-                            (*path, k.value),
-                        )
-                    )
+        seen: set[str] | None = set() if len(children) > 1 else None
+        merges = False
+        for k, _v in children:
+            if k.__class__ is not ScalarNode:
+                continue
+            if _is_merge(k):
+                merges = True
+            elif seen is not None:
+                if k.value in seen:
+                    _duplicate(node, k, problems, index, root)
                 else:
-                    first_seen[k.value] = k
-        if has_aliases and any(
-            isinstance(k, ScalarNode) and k.tag == _MERGE for k, _ in node.value
-        ):
-            _flatten_merges(node, problems, index)
-        pending: list[tuple[Node, Any, Any, JsonPath]] = []
-        for k, v in node.value:
-            if not isinstance(k, ScalarNode):
+                    seen.add(k.value)
+        if merges:
+            _flatten_merges(node, problems, index)  # type: ignore[arg-type]
+            children = node.value
+        for k, v in reversed(children):
+            if k.__class__ is not ScalarNode:
                 problems.append(
                     _node_problem(
                         "yaml-syntax",
                         "mapping keys must be plain strings, not collections",
                         k,
                         index,
-                        path,
+                        _path_to(root, node),
                     )
                 )
                 continue
-            key = k.value
-            mapping[key] = None  # keep document order; the value is filled from the stack
-            pending.append((v, mapping, key, (*path, key)))
-        stack.extend(reversed(pending))
+            push((v, mapping, k.value))
+        for k, _v in children:  # keep document order in the mapping
+            if k.__class__ is ScalarNode:
+                mapping[k.value] = None
     return holder[0]
+
+
+def _duplicate(mapping: Node, key: Node, problems: list[Problem], index: int, root: Node) -> None:
+    first = next(k for k, _ in mapping.value if k.__class__ is ScalarNode and k.value == key.value)
+    problems.append(
+        _node_problem(
+            "duplicate-key",
+            f"duplicate key '{key.value}' (first defined at line {first.start_mark.line + 1}); "
+            "the later value wins",
+            key,
+            index,
+            (*_path_to(root, mapping), key.value),
+        )
+    )
+
+
+def _path_to(root: Node, target: Node) -> JsonPath:
+    """The JSON path of ``target`` below ``root`` (only computed when a problem needs it)."""
+    stack: list[tuple[Node, JsonPath]] = [(root, ())]
+    visited: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                if k is target:
+                    return path
+                if isinstance(k, ScalarNode):
+                    stack.append((v, (*path, k.value)))
+        elif isinstance(node, SequenceNode):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node.value))
+    return ()
 
 
 # --------------------------------------------------------------------------- classifying

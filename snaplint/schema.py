@@ -39,6 +39,7 @@ DEFAULT_RULE = {
     "additionalProperties": "unknown-field",
     "unevaluatedProperties": "unknown-field",
     "false": "unknown-field",
+    "dependentRequired": "missing-field",
 }
 FALLBACK_RULE = "schema-constraint"
 
@@ -204,9 +205,29 @@ def _findings(error: Any, best_match: Any, name: str) -> Iterator[Finding]:
         for key in _unexpected(instance, schema, allowed):
             yield _unknown_key(path, key, allowed, rule, instance, schema)
         return
-    if keyword == "False schema" or error.validator is False or (keyword == "False" and not schema):
+    if error.schema is False or error.validator is None:  # a `false` subschema
         key = path[-1] if path else ""
         yield Finding(path, f"'{key}' is not allowed here", DEFAULT_RULE["false"], target="key")
+        return
+    if keyword == "dependentRequired":
+        rule = schema.get("x-snaplint-rule") or DEFAULT_RULE[keyword]
+        for trigger, needed in error.validator_value.items():
+            if isinstance(instance, dict) and trigger in instance:
+                for name in needed:
+                    if name not in instance:
+                        message = (
+                            _template(schema, keyword, {"name": name, "field": trigger})
+                            or f"{_where(path)} has '{trigger}' but is missing '{name}', which it requires"
+                        )
+                        yield Finding(path, message, rule, target="key")
+        return
+    if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
+        # jsonschema reports a bad key at its mapping; point at the key itself
+        rule = schema.get("x-snaplint-rule") or DEFAULT_RULE["additionalProperties"]
+        message = _template(schema, keyword, {"name": instance, "value": show_value(instance)})
+        yield Finding(
+            (*path, instance), message or f"invalid key {show_value(instance)}", rule, target="key"
+        )
         return
     rule = (
         DEFAULT_RULE["type"]

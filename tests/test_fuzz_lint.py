@@ -73,7 +73,21 @@ def lint_bytes(data: bytes, **options: Any) -> list[Any]:
         assert 1 <= d.line <= lines + 1 and d.column >= 1, d
         assert (d.end_line, d.end_column) >= (d.line, d.column), d
         assert d.message and "Traceback" not in d.message
+        assert "crashed on this document" not in d.message, d  # rules must cope with any input
+    for doc in result.documents:
+        _validators_agree(doc)
     return result.diagnostics
+
+
+def _validators_agree(doc: Any) -> None:
+    """The compiled validator (pass/fail) and jsonschema (explanations) must agree."""
+    from snaplint.manifest import SCHEMA_FOR_KIND
+    from snaplint.schema import _fast, _slow
+
+    name = SCHEMA_FOR_KIND[doc.kind]
+    fast_ok = _fast(name).is_valid(doc.data)
+    slow_ok = next(iter(_slow(name).iter_errors(doc.data)), None) is None
+    assert fast_ok == slow_ok, f"validators disagree on {doc.data!r}"
 
 
 scalars = st.one_of(
