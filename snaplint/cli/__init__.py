@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "rules": "rules",
     "rule": "rule",
     "schema": "schema",
+    "emulator": "emulator",
+    "files": "files",
 }
 
 

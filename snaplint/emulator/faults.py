@@ -1,0 +1,247 @@
+"""Fault injection: latency, error rates per endpoint, dropped connections, 429 bursts.
+
+A :class:`FaultConfig` is plain data (JSON via the control API ``/_emulator/faults``, or CLI
+flags at start); :class:`FaultInjector` draws decisions from it with a seeded RNG, so a fault
+campaign can be replayed.
+
+Each error or drop applies ``before`` the request reaches the engine (nothing happened) or
+``after`` it (the state changed but the answer is lost) — the second is what makes a client
+see ``201 {code 7}`` when it retries a start that did succeed.
+
+Injected error bodies default to what the reference documents for each endpoint (§6):
+acquire ``500 {code 504, "allocate_timeout"}``, start ``500 {code 62, "request timeout"}``,
+query/update/updateLayout/stop ``504 {code 62, "request timeout"}``. Code 65 is
+``206 {code 65, "request not completed"}``. Injected 429s carry
+``{"message": "API rate limit exceeded"}``.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import asdict, dataclass, field
+from http import HTTPStatus
+from typing import Any, Literal
+
+When = Literal["before", "after"]
+ENDPOINTS = ("acquire", "start", "query", "update", "updateLayout", "stop")
+
+# endpoint → (HTTP status, body code, reason) of a default injected error (reference §6)
+DEFAULT_ERRORS: dict[str, tuple[int, int, str]] = {
+    "acquire": (500, 504, "allocate_timeout"),
+    "start": (500, 62, "request timeout"),
+    "query": (504, 62, "request timeout"),
+    "update": (504, 62, "request timeout"),
+    "updateLayout": (504, 62, "request timeout"),
+    "stop": (504, 62, "request timeout"),
+}
+# body code → (HTTP status, reason) when only a code is given
+CODE_DEFAULTS: dict[int, tuple[int, str]] = {
+    62: (504, "request timeout"),
+    65: (206, "request not completed"),
+    500: (500, "internal_error"),
+    501: (500, "no_worker_manager_available"),
+    502: (500, "Failed to allocate worker"),
+    504: (500, "allocate_timeout"),
+    406: (400, "vendor_over_load"),
+}
+
+
+@dataclass
+class ErrorFault:
+    rate: float
+    status: int | None = None
+    code: int | None = None
+    reason: str | None = None
+    when: When = "before"
+
+    def response(self, endpoint: str) -> tuple[int, dict[str, Any]]:
+        """The injected (status, body) for ``endpoint``."""
+        status, code, reason = DEFAULT_ERRORS.get(endpoint, (500, 500, "internal_error"))
+        if self.code is not None:
+            status, reason = CODE_DEFAULTS.get(self.code, (status, reason))
+            code = self.code
+        elif self.status is not None and self.status != status:
+            if self.status == 206:
+                code, reason = 65, "request not completed"
+            else:
+                # a bare gateway status (502, 503 …) comes without an Agora body code
+                phrase = (
+                    HTTPStatus(self.status).phrase
+                    if self.status in HTTPStatus._value2member_map_
+                    else "error"
+                )
+                return self.status, {"message": self.reason or phrase}
+        if self.status is not None:
+            status = self.status
+        return status, {"code": code, "reason": self.reason or reason}
+
+
+@dataclass
+class DropFault:
+    rate: float
+    when: When = "before"
+
+
+@dataclass
+class FaultConfig:
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
+    errors: dict[str, ErrorFault] = field(default_factory=dict)  # endpoint or "*"
+    drops: dict[str, DropFault] = field(default_factory=dict)  # endpoint or "*"
+    burst_429: int = 0  # the next N API requests get 429
+    rate_429: float = 0.0  # probability of a 429 on any API request
+    retry_after: float | None = None  # Retry-After header (seconds) on injected 429s
+    uploading_status: str | None = None  # stop answers this instead of "uploaded"
+    seed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FaultConfig:
+        if not isinstance(data, dict):
+            raise ValueError("faults must be a JSON object")
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        data = dict(data)
+        try:
+            data["errors"] = {
+                _endpoint(k): ErrorFault(**_rate_checked(e))
+                for k, e in data.get("errors", {}).items()
+            }
+            data["drops"] = {
+                _endpoint(k): DropFault(**_rate_checked(d))
+                for k, d in data.get("drops", {}).items()
+            }
+            config = cls(**data)
+        except TypeError as exc:
+            raise ValueError(f"invalid fault settings: {exc}") from None
+        for fault in [*config.errors.values(), *config.drops.values()]:
+            if fault.when not in ("before", "after"):
+                raise ValueError(f"'when' must be before or after (got {fault.when!r})")
+        if not 0 <= config.rate_429 <= 1:
+            raise ValueError("rate_429 must be between 0 and 1")
+        if config.uploading_status not in (None, "uploaded", "backuped", "unknown"):
+            raise ValueError("uploading_status must be uploaded, backuped or unknown")
+        return config
+
+    def merged(self, patch: dict[str, Any]) -> FaultConfig:
+        """A copy with the keys of ``patch`` replaced (``errors``/``drops`` merge per endpoint)."""
+        data = self.to_dict()
+        for key, value in patch.items():
+            if key in ("errors", "drops") and isinstance(value, dict):
+                merged = dict(data.get(key, {}))
+                for endpoint, spec in value.items():
+                    if spec is None:
+                        merged.pop(endpoint, None)
+                    else:
+                        merged[endpoint] = spec
+                data[key] = merged
+            else:
+                data[key] = value
+        return FaultConfig.from_dict(data)
+
+
+def _endpoint(name: str) -> str:
+    if name != "*" and name not in ENDPOINTS:
+        raise ValueError(f"unknown endpoint {name!r} (one of {', '.join(ENDPOINTS)} or *)")
+    return name
+
+
+def _rate_checked(spec: Any) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        raise ValueError("each fault must be an object with a 'rate'")
+    rate = spec.get("rate")
+    if not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        raise ValueError(f"fault rate must be between 0 and 1 (got {rate!r})")
+    return spec
+
+
+def parse_error_spec(text: str) -> tuple[str, dict[str, Any]]:
+    """CLI form ``ENDPOINT=RATE[:STATUS[:CODE]][@after]`` → (endpoint, ErrorFault dict).
+
+    ``start=0.2`` (documented default error), ``*=0.1:503`` (gateway 503),
+    ``query=0.3:206:65`` (code 65), ``start=0.5:500:62@after`` (processed, then answered 500).
+    """
+    endpoint, _, rest = text.partition("=")
+    if not rest:
+        raise ValueError(f"expected ENDPOINT=RATE[:STATUS[:CODE]][@after] (got {text!r})")
+    rest, _, when = rest.partition("@")
+    parts = rest.split(":")
+    spec: dict[str, Any] = {"rate": float(parts[0]), "when": when or "before"}
+    if len(parts) > 1 and parts[1]:
+        spec["status"] = int(parts[1])
+    if len(parts) > 2 and parts[2]:
+        spec["code"] = int(parts[2])
+    if len(parts) > 3:
+        raise ValueError(f"too many ':' parts in {text!r}")
+    _endpoint(endpoint)
+    return endpoint, spec
+
+
+def parse_drop_spec(text: str) -> tuple[str, dict[str, Any]]:
+    """CLI form ``ENDPOINT=RATE[@after]``."""
+    endpoint, _, rest = text.partition("=")
+    if not rest:
+        raise ValueError(f"expected ENDPOINT=RATE[@after] (got {text!r})")
+    rate, _, when = rest.partition("@")
+    _endpoint(endpoint)
+    return endpoint, {"rate": float(rate), "when": when or "before"}
+
+
+@dataclass
+class Decision:
+    """What to do with one API request."""
+
+    status: int | None = None  # an injected answer instead of the engine's
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+    when: When = "before"
+    latency: float = 0.0  # seconds
+
+    @property
+    def injected(self) -> bool:
+        return self.drop or self.status is not None
+
+
+class FaultInjector:
+    """Draws :class:`Decision`s from a :class:`FaultConfig` (thread-safe, seeded)."""
+
+    def __init__(self, config: FaultConfig | None = None) -> None:
+        self._lock = threading.Lock()
+        self.configure(config or FaultConfig())
+
+    @property
+    def config(self) -> FaultConfig:
+        return self._config
+
+    def configure(self, config: FaultConfig) -> None:
+        with self._lock:
+            self._config = config
+            self._rng = random.Random(config.seed)
+
+    def decide(self, endpoint: str) -> Decision:
+        with self._lock:
+            c = self._config
+            d = Decision()
+            if c.latency_ms or c.latency_jitter_ms:
+                d.latency = (c.latency_ms + self._rng.random() * c.latency_jitter_ms) / 1000
+            if c.burst_429 > 0 or (c.rate_429 and self._rng.random() < c.rate_429):
+                if c.burst_429 > 0:
+                    c.burst_429 -= 1
+                d.status, d.body = 429, {"message": "API rate limit exceeded"}
+                if c.retry_after is not None:
+                    d.headers["Retry-After"] = f"{c.retry_after:g}"
+                return d
+            drop = c.drops.get(endpoint) or c.drops.get("*")
+            if drop and self._rng.random() < drop.rate:
+                d.drop, d.when = True, drop.when
+                return d
+            error = c.errors.get(endpoint) or c.errors.get("*")
+            if error and self._rng.random() < error.rate:
+                d.status, d.body = error.response(endpoint)
+                d.when = error.when
+            return d

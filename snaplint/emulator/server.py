@@ -1,0 +1,146 @@
+"""The emulator as a real HTTP server (stdlib ``ThreadingHTTPServer``).
+
+::
+
+    server = EmulatorServer(app, host="127.0.0.1", port=0).start()   # background thread
+    server.url          # "http://127.0.0.1:54321"
+    server.stop()
+
+A ticker thread calls ``engine.tick()`` every ``tick_interval`` seconds so that screenshots and
+idle timeouts happen on time even when nobody sends a request. Dropped-connection faults close
+the socket without writing a byte, which clients see as a connection reset.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from snaplint.emulator.app import EmulatorApp, Request
+
+log = logging.getLogger("snaplint.emulator")
+MAX_BODY = 1024 * 1024
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients pool connections
+    server: _Server
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.send_error(413)
+            return
+        body = self.rfile.read(length) if length else b""
+        req = Request(
+            method=self.command,
+            target=self.path,
+            headers=dict(self.headers.items()),
+            body=body,
+            client=self.client_address[0],
+        )
+        response = self.server.app.handle(req)
+        if response.drop:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        payload = response.payload()
+        self.send_response(response.status)
+        self.send_header("Content-Type", "application/json;charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    app: EmulatorApp
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class EmulatorServer:
+    """Owns the listening socket, the serving thread and the ticker."""
+
+    def __init__(
+        self,
+        app: EmulatorApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tick_interval: float = 0.05,
+    ) -> None:
+        self.app = app
+        server_class = _Server6 if ":" in host else _Server
+        self._httpd = server_class((host, port), _Handler)
+        self._httpd.app = app
+        self._tick_interval = tick_interval
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def host(self) -> str:
+        return str(self._httpd.server_address[0])
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def _tick(self) -> None:
+        while not self._stopping.wait(self._tick_interval):
+            try:
+                self.app.engine.tick()
+            except Exception:  # keep ticking; the error is in the log
+                log.exception("emulator tick failed")
+
+    def start(self) -> EmulatorServer:
+        for target in (self._httpd.serve_forever, self._tick):
+            thread = threading.Thread(
+                target=target, name=f"emulator-{target.__name__}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (the CLI); the ticker runs in the background."""
+        ticker = threading.Thread(target=self._tick, name="emulator-tick", daemon=True)
+        ticker.start()
+        self._threads.append(ticker)
+        try:
+            self._httpd.serve_forever()
+        finally:
+            self._stopping.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

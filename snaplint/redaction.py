@@ -1,0 +1,104 @@
+"""Keep secrets out of logs, exception text and reprs.
+
+Secret fields of Cloud Recording bodies (reference §2): the RTC ``token``, storage
+``accessKey`` / ``secretKey`` / ``stsToken``, decryption ``secret`` / ``salt``; and the REST
+customer secret. :func:`redact` replaces them by key wherever they sit in a body;
+:func:`secret_values` collects their values so that free text (a server's error reason, a log
+line) can be scrubbed with :func:`scrub`; :class:`Secret` holds one value whose ``repr`` and
+``str`` never show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+REDACTED = "(sensitive value)"
+
+# Keys whose values are secrets wherever they appear in a request body.
+SECRET_KEYS = frozenset(
+    {
+        "token",
+        "accessKey",
+        "secretKey",
+        "stsToken",
+        "secret",
+        "salt",
+        "customerSecret",
+        "customer_secret",
+        "password",
+    }
+)
+_MIN_SCRUB_LENGTH = 4  # shorter values would scrub ordinary words out of messages
+
+
+class Secret:
+    """A secret string that never shows itself in ``repr``/``str``/f-strings."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return "***"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def redact(data: Any, keys: frozenset[str] = SECRET_KEYS) -> Any:
+    """A copy of ``data`` with the value of every secret key replaced by ``REDACTED``."""
+    if isinstance(data, dict):
+        return {
+            k: (REDACTED if k in keys and v not in (None, "") else redact(v, keys))
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [redact(v, keys) for v in data]
+    if isinstance(data, Secret):
+        return REDACTED
+    return data
+
+
+def secret_values(data: Any, keys: frozenset[str] = SECRET_KEYS) -> set[str]:
+    """Every non-empty string value stored under a secret key, at any depth."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:  # iterative: bodies can be deep
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in keys and isinstance(v, str) and v:
+                    found.add(v)
+                elif k in keys and isinstance(v, Secret) and v.reveal():
+                    found.add(v.reveal())
+                else:
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of every secret replaced by ``***``.
+
+    Longest secrets first, so a secret that contains another is removed whole.
+    """
+    for value in sorted({s for s in secrets if len(s) >= _MIN_SCRUB_LENGTH}, key=len, reverse=True):
+        text = text.replace(value, "***")
+    return text
