@@ -45,3 +45,13 @@ def rule_table():
     from snaplint.plugins import load_rules
 
     return load_rules(autoload=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real, throwaway PostgreSQL server for this test session (see tests/pg_server.py)."""
+    from tests import pg_server as pg
+
+    server = pg.start()
+    yield server
+    server.stop()
