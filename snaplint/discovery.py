@@ -9,9 +9,10 @@ behaviour pre-commit hooks need (ruff's ``--force-exclude``).
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from collections.abc import Iterable, Sequence
-from fnmatch import fnmatch
 from pathlib import Path
 
 
@@ -19,20 +20,37 @@ class MissingPath(Exception):
     """A path given on the command line does not exist."""
 
 
-def is_excluded(rel: str, patterns: Iterable[str]) -> bool:
-    parts = rel.split("/")
-    for pattern in patterns:
-        p = pattern.strip().rstrip("/")
-        if not p:
-            continue
-        if p.startswith("./"):
-            p = p[2:]
-        if "/" in p:
-            if fnmatch(rel, p) or fnmatch(rel, p + "/*"):
-                return True
-        elif any(fnmatch(part, p) for part in parts):
+class Excluder:
+    """Exclude globs compiled once: one regex for name patterns, one for path patterns."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        names: list[str] = []
+        paths: list[str] = []
+        for pattern in patterns:
+            p = pattern.strip().rstrip("/")
+            if p.startswith("./"):
+                p = p[2:]
+            if not p:
+                continue
+            if "/" in p:
+                paths.append(fnmatch.translate(p))
+                paths.append(fnmatch.translate(p + "/*"))
+            else:
+                names.append(fnmatch.translate(p))
+        self._name = re.compile("|".join(names)) if names else None
+        self._path = re.compile("|".join(paths)) if paths else None
+
+    def __call__(self, rel: str) -> bool:
+        if self._path is not None and self._path.match(rel):
             return True
-    return False
+        if self._name is not None:
+            match = self._name.match
+            return any(match(part) for part in rel.split("/"))
+        return False
+
+
+def is_excluded(rel: str, patterns: Iterable[str]) -> bool:
+    return Excluder(patterns)(rel)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -54,6 +72,8 @@ def discover(
     out: list[str] = []
     seen: set[str] = set()
     root = root.resolve()
+    excluded = Excluder(exclude)
+    included = re.compile("|".join(fnmatch.translate(p) for p in include) or "(?!)").match
 
     def add(path: str) -> None:
         key = path if path == "-" else os.path.realpath(path)
@@ -70,24 +90,23 @@ def discover(
             raise MissingPath(given)
         absolute = p.resolve()
         if p.is_file():
-            if force_exclude and is_excluded(_rel(absolute, root), exclude):
+            if force_exclude and excluded(_rel(absolute, root)):
                 continue
             add(given)
             continue
-        base = root
-        if absolute != root and is_excluded(_rel(absolute, root), exclude):
+        base = (
+            root if absolute.is_relative_to(root) else absolute
+        )  # outside the project: relative to itself
+        if absolute != root and base == root and excluded(_rel(absolute, root)):
             if force_exclude:
                 continue
             base = absolute  # asked for explicitly: exclude only what lies below it
         for dirpath, dirnames, filenames in os.walk(given):
             current = Path(dirpath).resolve()
-            dirnames[:] = sorted(
-                d for d in dirnames if not is_excluded(_rel(current / d, base), exclude)
-            )
+            prefix = _rel(current, base)
+            prefix = "" if prefix in ("", ".") else prefix + "/"
+            dirnames[:] = sorted(d for d in dirnames if not excluded(prefix + d))
             for name in sorted(filenames):
-                if not any(fnmatch(name, pat) for pat in include):
-                    continue
-                if is_excluded(_rel(current / name, base), exclude):
-                    continue
-                add(os.path.join(dirpath, name))
+                if included(name) and not excluded(prefix + name):
+                    add(os.path.join(dirpath, name))
     return out
