@@ -160,9 +160,10 @@ class ApiError(Exception):
         where = [f"HTTP {self.http_status}"] if self.http_status is not None else []
         if self.code is not None:
             where.append(f"code {self.code}")
-        head = ", ".join(where) or "error"
-        if self.reason:
-            head += f" ({self.reason})"
+        if where:
+            head = ", ".join(where) + (f" ({self.reason})" if self.reason else "")
+        else:  # no HTTP answer at all (network failure)
+            head = self.reason or "error"
         text = f"{self.endpoint} failed: {head}"
         if self.explanation:
             text += f": {self.explanation}"
@@ -695,7 +696,7 @@ class CloudRecordingClient:
         self._count("transport_errors")
         return TransportError(
             endpoint,
-            reason=f"network error: {kind}",
+            reason=f"network error ({kind})",
             explanation=scrub(f"{detail} talking to {base}", secrets),
             remedy="check the network and api.endpoint; retried with backoff already",
             retryable=True,

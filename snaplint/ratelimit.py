@@ -23,6 +23,10 @@ import threading
 import time
 from collections.abc import Callable
 
+# Refill arithmetic in floats lands on 0.9999999999 instead of 1: without a tolerance a waiter
+# would sleep for 1e-16 s forever (and a fake clock would never move).
+_EPSILON = 1e-9
+
 
 class TokenBucket:
     """``rate`` tokens per second, at most ``burst`` stored; starts full."""
@@ -77,8 +81,8 @@ class TokenBucket:
         """Take a token if one is available now; never waits."""
         with self._lock:
             self._refill()
-            if self._tokens >= 1.0:
-                self._tokens -= 1.0
+            if self._tokens >= 1.0 - _EPSILON:
+                self._tokens = max(0.0, self._tokens - 1.0)
                 return True
             return False
 
@@ -88,8 +92,8 @@ class TokenBucket:
         with self._lock:
             while True:
                 self._refill()
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                if self._tokens >= 1.0 - _EPSILON:
+                    self._tokens = max(0.0, self._tokens - 1.0)
                     return waited
                 delay = (1.0 - self._tokens) / self._rate
                 self._sleep(delay)

@@ -2,7 +2,7 @@
 
 Import the fixtures into a test module to use them::
 
-    from tests.emulator_fixtures import emulator  # noqa: F401  (pytest fixture)
+    from tests.emulator_fixtures import emulator_fixture  # noqa: F401  (the "emulator" fixture)
 
 ``emulator`` starts a server on a free port with a frozen clock (``time_scale=0``): time moves
 only through ``emu.advance(seconds)``, so lifecycle tests are deterministic and fast.
@@ -169,8 +169,8 @@ def running_emulator(storage_dir: Path, **kwargs: Any) -> Iterator[Emu]:
         server.stop()
 
 
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emu]:
+@pytest.fixture(name="emulator")
+def emulator_fixture(tmp_path: Path) -> Iterator[Emu]:
     with running_emulator(tmp_path / "storage") as emu:
         yield emu
 

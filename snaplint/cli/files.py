@@ -150,5 +150,7 @@ def _key(args: argparse.Namespace) -> int:
         print(f"{r['job']} ({r['file']}): bucket {r['bucket']} (vendor {r['vendor']})")
         for k in r["keys"]:
             print(f"  {k}")
-    print("after a failover names start with bak<n>_ (n = 0 for the first); <utc> is YYYYMMDDHHMMSSmmm (UTC)")
+    print(
+        "after a failover names start with bak<n>_ (n = 0 for the first); <utc> is YYYYMMDDHHMMSSmmm (UTC)"
+    )
     return 0

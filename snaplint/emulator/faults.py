@@ -17,6 +17,7 @@ query/update/updateLayout/stop ``504 {code 62, "request timeout"}``. Code 65 is
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from dataclasses import asdict, dataclass, field
@@ -54,6 +55,7 @@ class ErrorFault:
     code: int | None = None
     reason: str | None = None
     when: When = "before"
+    count: int | None = None  # hit only the next N matching requests (deterministic tests)
 
     def response(self, endpoint: str) -> tuple[int, dict[str, Any]]:
         """The injected (status, body) for ``endpoint``."""
@@ -81,6 +83,7 @@ class ErrorFault:
 class DropFault:
     rate: float
     when: When = "before"
+    count: int | None = None  # hit only the next N matching requests
 
 
 @dataclass
@@ -234,14 +237,24 @@ class FaultInjector:
                     c.burst_429 -= 1
                 d.status, d.body = 429, {"message": "API rate limit exceeded"}
                 if c.retry_after is not None:
-                    d.headers["Retry-After"] = f"{c.retry_after:g}"
+                    # RFC 9110: delay-seconds is a whole number
+                    d.headers["Retry-After"] = str(math.ceil(c.retry_after))
                 return d
             drop = c.drops.get(endpoint) or c.drops.get("*")
-            if drop and self._rng.random() < drop.rate:
+            if drop and self._hits(drop):
                 d.drop, d.when = True, drop.when
                 return d
             error = c.errors.get(endpoint) or c.errors.get("*")
-            if error and self._rng.random() < error.rate:
+            if error and self._hits(error):
                 d.status, d.body = error.response(endpoint)
                 d.when = error.when
             return d
+
+    def _hits(self, fault: ErrorFault | DropFault) -> bool:
+        if fault.count is not None and fault.count <= 0:
+            return False
+        if self._rng.random() >= fault.rate:
+            return False
+        if fault.count is not None:
+            fault.count -= 1
+        return True

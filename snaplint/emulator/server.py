@@ -113,11 +113,14 @@ class EmulatorServer:
             except Exception:  # keep ticking; the error is in the log
                 log.exception("emulator tick failed")
 
+    def _serve(self) -> None:
+        # a short poll interval makes stop() quick (tests start and stop many servers)
+        self._httpd.serve_forever(poll_interval=0.05)
+
     def start(self) -> EmulatorServer:
-        for target in (self._httpd.serve_forever, self._tick):
-            thread = threading.Thread(
-                target=target, name=f"emulator-{target.__name__}", daemon=True
-            )
+        """Serve and tick in background threads."""
+        for name, target in (("serve", self._serve), ("tick", self._tick)):
+            thread = threading.Thread(target=target, name=f"emulator-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self
@@ -128,7 +131,7 @@ class EmulatorServer:
         ticker.start()
         self._threads.append(ticker)
         try:
-            self._httpd.serve_forever()
+            self._serve()
         finally:
             self._stopping.set()
 
