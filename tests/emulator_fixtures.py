@@ -5,7 +5,8 @@ Import the fixtures into a test module to use them::
     from tests.emulator_fixtures import emulator_fixture  # noqa: F401  (the "emulator" fixture)
 
 ``emulator`` starts a server on a free port with a frozen clock (``time_scale=0``): time moves
-only through ``emu.advance(seconds)``, so lifecycle tests are deterministic and fast.
+only through ``emu.advance(seconds)``, so lifecycle tests are deterministic and fast. Its QPS
+limit is off unless a test asks for one (``running_emulator(path, qps=5)``).
 ``emu.client()`` gives a client with quick retries and a private rate-limiter registry.
 """
 
@@ -157,6 +158,7 @@ class Emu:
 @contextmanager
 def running_emulator(storage_dir: Path, **kwargs: Any) -> Iterator[Emu]:
     kwargs.setdefault("time_scale", 0.0)
+    kwargs.setdefault("qps", None)  # tests about the QPS limit set it; the rest run unthrottled
     kwargs.setdefault("failover_recovery", 10.0)
     faults = kwargs.pop("faults", None)
     app = create_app(

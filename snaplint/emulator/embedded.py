@@ -167,6 +167,17 @@ class EmbeddedEmulator:
                     }
                 )
 
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the control API (``/_emulator/<path>``) in-process; ``RuntimeError`` unless 200.
+
+        ``emu.control("GET", "sessions?state=running")`` lists running sessions.
+        """
+        payload = json.dumps(body).encode() if body is not None else b""
+        answer = self.handle(Request(method, f"/_emulator/{path.lstrip('/')}", {}, payload))
+        if answer.status != 200:
+            raise RuntimeError(f"control API {method} {path}: HTTP {answer.status} {answer.body}")
+        return answer.body
+
     @contextmanager
     def engine(self) -> Iterator[Engine]:
         """Direct access to the persistent engine (tests, tooling)."""

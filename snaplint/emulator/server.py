@@ -28,6 +28,9 @@ MAX_BODY = 1024 * 1024
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as clients pool connections
+    # headers and body go out in two writes; without TCP_NODELAY, Nagle + delayed ACK add
+    # ~40 ms to every answer
+    disable_nagle_algorithm = True
     server: _Server
 
     def _serve(self) -> None:
