@@ -481,10 +481,12 @@ class CloudRecordingClient:
         sleep: Callable[[float], None] = time.sleep,
         on_attempt: Callable[[str, float], None] | None = None,
         description: str | None = None,
+        modes: Sequence[str] = MODES,
     ) -> None:
         """``transport`` replaces the network (embedded emulator); then ``endpoint`` is only a
         URL prefix and no scheme check applies. ``on_attempt(app_id, monotonic_time)`` is called
-        right before every request goes out (tests, metrics)."""
+        right before every request goes out (tests, metrics). ``modes`` limits the URL modes
+        (e.g. without ``raw`` when the selected API revision predates Individual Recording v2)."""
         if transport is None:
             chain = (
                 [check_endpoint(e) for e in endpoints]
@@ -506,6 +508,7 @@ class CloudRecordingClient:
         self._sleep = sleep
         self._on_attempt = on_attempt
         self.description = description or f"Agora Cloud Recording at {self.endpoints[0]}"
+        self.modes = tuple(modes)
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
@@ -707,10 +710,9 @@ class CloudRecordingClient:
     def _path(*parts: str) -> str:
         return "/" + "/".join(quote(str(p), safe="") for p in parts)
 
-    @staticmethod
-    def _mode(mode: str) -> str:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
+    def _mode(self, mode: str) -> str:
+        if mode not in self.modes:
+            raise ValueError(f"mode must be one of {', '.join(self.modes)} (got {mode!r})")
         return mode
 
     @staticmethod

@@ -423,3 +423,95 @@ def test_request_shape_on_the_wire(emulator):
     assert "Content-Type" not in h3
     assert (m4, u4) == ("POST", u3.removesuffix("query") + "stop")
     assert json.loads(b4) == {"cname": CNAME, "uid": BOT_UID, "clientRequest": {"async_stop": True}}
+
+
+# ------------------------------------------------------------------ recorded success shapes
+
+
+class Canned:
+    """A transport answering with recorded bodies (shapes the emulator does not produce)."""
+
+    def __init__(self, status: int, body: object) -> None:
+        from snaplint.emulator.app import Response
+
+        self.answer = Response(status, body)
+        self.requests: list[object] = []
+
+    def __call__(self, request):
+        self.requests.append(request)
+        return self.answer
+
+
+def canned_client(status, body):
+    from snaplint.emulator.embedded import EmulatorTransport
+
+    canned = Canned(status, body)
+    client = CloudRecordingClient(
+        Credentials.of("id", "secret"),
+        endpoint="http://canned.invalid",
+        transport=EmulatorTransport(canned),
+        limiters=RateLimiters(),
+        qps=1000,
+    )
+    return client, canned
+
+
+def test_query_of_a_recording_session_shape():
+    # REF-24 individual recording (no screenshots): fileListMode/fileList next to status
+    body = {
+        "cname": CNAME, "uid": BOT_UID, "resourceId": "RID", "sid": "SID",
+        "serverResponse": {
+            "fileListMode": "json",
+            "fileList": [{"fileName": "a.m3u8", "trackType": "audio_and_video", "uid": "1001",
+                          "mixedAllUser": False, "isPlayable": True, "sliceStartTime": 1719500000000}],
+            "status": 5,
+            "sliceStartTime": 1719500000000,
+        },
+    }  # fmt: skip
+    client, _ = canned_client(200, body)
+    q = client.query(APP, "RID", "SID", "individual")
+    assert (q.status, q.slice_start_time) == (5, 1719500000000)
+    assert q.raw["serverResponse"]["fileList"][0]["fileName"] == "a.m3u8"
+
+
+def test_stop_shapes():
+    snapshot = {
+        "cname": CNAME,
+        "uid": BOT_UID,
+        "resourceId": "R",
+        "sid": "S",
+        "serverResponse": {"uploadingStatus": "backuped"},
+    }
+    recording = {
+        "cname": CNAME, "uid": BOT_UID, "resourceId": "R", "sid": "S",
+        "serverResponse": {"fileListMode": "string", "fileList": "x.m3u8", "uploadingStatus": "uploaded"},
+    }  # fmt: skip
+    web = {
+        "cname": CNAME, "uid": BOT_UID, "resourceId": "R", "sid": "S",
+        "serverResponse": {"extensionServiceState": [{"serviceName": "upload_service", "payload": {"uploadingStatus": "uploaded"}}]},
+    }  # fmt: skip
+    for body, expected in [(snapshot, "backuped"), (recording, "uploaded"), (web, None)]:
+        client, _ = canned_client(200, body)
+        assert client.stop(APP, "R", "S", "individual", CNAME, BOT_UID).uploading_status == expected
+
+
+def test_unexpected_success_bodies_are_errors():
+    client, _ = canned_client(200, {"hello": "world"})
+    with pytest.raises(ApiError, match="lacks resourceId"):
+        client.acquire(APP, CNAME, BOT_UID, {})
+    client, _ = canned_client(200, {"serverResponse": {"extensionServiceState": []}})
+    with pytest.raises(ApiError, match=r"lacks serverResponse\.status"):
+        client.query(APP, "R", "S", "web")
+
+
+def test_ncs_ip_shape_and_modes():
+    client, canned = canned_client(
+        200, {"data": {"service": {"hosts": [{"primaryIP": "1.2.3.4"}, {"primaryIP": "5.6.7.8"}]}}}
+    )
+    assert client.ncs_ips() == ["1.2.3.4", "5.6.7.8"]
+    assert canned.requests[0].target == "/v1/ncs/ip"
+    v1_only = CloudRecordingClient(
+        Credentials.of("a", "b"), modes=("individual",), limiters=RateLimiters()
+    )
+    with pytest.raises(ValueError, match="mode must be one of individual"):
+        v1_only.query(APP, "R", "S", "raw")
