@@ -30,6 +30,13 @@ COMMANDS: dict[str, str] = {
     "schema": "schema",
     "emulator": "emulator",
     "files": "files",
+    "plan": "plan",
+    "apply": "apply",
+    "destroy": "destroy",
+    "show": "show",
+    "state": "state",
+    "import": "import_",
+    "force-unlock": "force_unlock",
 }
 
 

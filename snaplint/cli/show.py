@@ -1,0 +1,75 @@
+"""``snaplint show [--json] [PLANFILE]``: render a saved plan, or summarise the state."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from snaplint.cli.plan import EXIT_ERROR, EXIT_OK, Context
+
+NAME = "show"
+HELP = "Show a saved plan (text or --json), or the state when no plan is given."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("planfile", nargs="?", metavar="PLANFILE", help="a plan saved by plan --out")
+    p.add_argument("--config", metavar="FILE", help="project configuration (default: discovered)")
+    p.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR too)")
+    p.add_argument("--json", action="store_true", help="one JSON document (Terraform's shape)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from snaplint.cli import UsageError
+    from snaplint.planfile import PlanFileError, decode
+    from snaplint.show import plan_document, render_plan
+
+    if args.planfile is None:
+        return _state(args)
+    try:
+        saved = decode(Path(args.planfile).read_bytes())
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.planfile}: {exc.strerror or exc}") from exc
+    except PlanFileError as exc:
+        raise UsageError(f"{args.planfile}: {exc}") from exc
+    if args.json:
+        doc = plan_document(
+            saved.plan,
+            {
+                "timestamp": saved.created_at,
+                "manifests": saved.manifests,
+            },
+        )
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    import sys
+
+    from snaplint.cli.lint import use_color
+
+    color = use_color(args, sys.stdout)
+    print(
+        f"Saved plan {args.planfile}, made {saved.created_at} against state serial "
+        f"{saved.plan.serial}.\n"
+    )
+    sys.stdout.write(render_plan(saved.plan, color=color))
+    return EXIT_OK if not saved.plan.errors else EXIT_ERROR
+
+
+def _state(args: argparse.Namespace) -> int:
+    from snaplint.cli.plan import open_store, read_state
+    from snaplint.show import value_text
+
+    args.json = False
+    ctx = Context.create(args, [])
+    store = open_store(ctx)
+    state, exists, _ = read_state(ctx, store)
+    if not exists:
+        ctx.say("The state is empty: nothing has been applied yet.")
+        return EXIT_OK
+    ctx.say(f"# state {store.describe()} lineage {state.lineage} serial {state.serial}")
+    for job in state:
+        ctx.say(
+            f"job.{job.name}: {job.status}, cname {value_text(job.cname)}, uid "
+            f"{value_text(job.uid)}, sid {job.sid or '-'}" + (", protected" if job.protect else "")
+        )
+    return EXIT_OK
