@@ -55,8 +55,10 @@ client's ``repr`` shows no secret.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import random
 import re
 import threading
 import time
@@ -64,10 +66,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import ip_address
+from itertools import takewhile
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
+import requests.auth
 from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
@@ -315,8 +319,6 @@ class Credentials:
         return cls(customer_id, secret)
 
     def header(self) -> Secret:
-        import base64
-
         token = base64.b64encode(
             f"{self.customer_id}:{self.customer_secret.reveal()}".encode()
         ).decode()
@@ -431,9 +433,6 @@ class _GatedRetry(Retry):
         return new
 
     def get_backoff_time(self) -> float:
-        import random
-        from itertools import takewhile
-
         errors = len(list(takewhile(lambda h: h.redirect_location is None, reversed(self.history))))
         if errors == 0:
             return 0.0
@@ -460,6 +459,13 @@ class _GatedRetry(Retry):
 
 
 # --------------------------------------------------------------------------- the client
+
+
+class _KeepHeaders(requests.auth.AuthBase):
+    """No-op auth: the Authorization header is set per request and must stay as it is."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
 
 
 class CloudRecordingClient:
@@ -559,7 +565,13 @@ class CloudRecordingClient:
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
-            session.trust_env = False  # no netrc/proxy surprises; the endpoint is explicit
+            # Real endpoints honour the environment's proxy settings; loopback and in-process
+            # endpoints must not be sent through a proxy. A session-level auth (even a no-op)
+            # keeps ~/.netrc from replacing the Authorization header.
+            session.trust_env = self._transport is None and not all(
+                is_loopback_host(urlsplit(e).hostname) for e in self.endpoints
+            )
+            session.auth = _KeepHeaders()
             if self._transport is not None:
                 session.mount("http://", self._transport)
                 session.mount("https://", self._transport)

@@ -137,7 +137,14 @@ def test_cli_parse(cli):
     assert "2019-06-11T07:32:46.073Z" in out
     code, out, _ = cli("files", "parse", key, "--json")
     data = json.loads(out)
-    assert data["failover"] == 1 and data["fileNamePrefix"] == ["lesson42", "shots"]
+    assert data["failover"] == 1 and data["directories"] == ["lesson42", "shots"]
+
+
+def test_cli_parse_accepts_a_storage_path(cli):
+    path = f"1/my-shots/lesson42/{SID}_lesson42__uid_s_7__uid_e_video_20190611073246073.jpg"
+    code, out, err = cli("files", "parse", path, "--json")
+    assert code == 0, err
+    assert json.loads(out)["directories"] == ["1", "my-shots", "lesson42"]
 
 
 def test_cli_parse_rejects(cli):

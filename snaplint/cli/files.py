@@ -31,10 +31,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from snaplint.filenames import ScreenshotNameError, parse_key
+    from snaplint.filenames import ScreenshotNameError, parse_name
 
+    # The directories before the name are reported as given: a key pasted from a storage
+    # listing may start with the vendor and bucket, which are not part of fileNamePrefix.
+    *prefix, base = args.name.replace("\\", "/").split("/")
     try:
-        prefix, name = parse_key(args.name)
+        name = parse_name(base)
     except ScreenshotNameError as exc:
         print(f"snaplint files: {exc}", file=sys.stderr)
         return 1
@@ -47,7 +50,7 @@ def _parse(args: argparse.Namespace) -> int:
         "utc": name.utc,
         "failover": name.failover,
         "variant": name.variant,
-        "fileNamePrefix": prefix,
+        "directories": prefix,
     }
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -64,7 +67,7 @@ def _parse(args: argparse.Namespace) -> int:
         ("captured", f"{at} ({name.utc})"),
         ("failover", failover),
         ("variant", name.variant),
-        ("prefix", "/".join(prefix) or "(none)"),
+        ("path", "/".join(prefix) or "(none)"),
     ]
     for label, value in rows:
         print(f"{label + ':':<10} {value}")

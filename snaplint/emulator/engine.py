@@ -546,7 +546,7 @@ class Engine:
         if audio is None:
             audio = (
                 Subscription("none")
-                if rc and any(k in rc for k in v._VIDEO_LISTS)
+                if rc and any(k in rc for k in v.VIDEO_LISTS)
                 else Subscription("all")
             )
         if stream_types == 0:

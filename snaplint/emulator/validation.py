@@ -71,8 +71,8 @@ _START_KEYS = frozenset(
         "transcodeOptions",
     }
 )
-_AUDIO_LISTS = ("subscribeAudioUids", "unsubscribeAudioUids", "unSubscribeAudioUids")
-_VIDEO_LISTS = ("subscribeVideoUids", "unsubscribeVideoUids", "unSubscribeVideoUids")
+AUDIO_LISTS = ("subscribeAudioUids", "unsubscribeAudioUids", "unSubscribeAudioUids")
+VIDEO_LISTS = ("subscribeVideoUids", "unsubscribeVideoUids", "unSubscribeVideoUids")
 _RECORDING_KEYS = frozenset(
     {
         "channelType",
@@ -86,8 +86,8 @@ _RECORDING_KEYS = frozenset(
         "streamMode",
         "audioProfile",
         "transcodingConfig",
-        *_AUDIO_LISTS,
-        *_VIDEO_LISTS,
+        *AUDIO_LISTS,
+        *VIDEO_LISTS,
     }
 )
 _STORAGE_KEYS = frozenset(
@@ -265,12 +265,12 @@ def check_recording_config(rc: dict[str, Any], mode: str, has_snapshot: bool) ->
     _secret_string(rc, "salt", path, required=mode_value in (7, 8))
     _int_in(rc, "maxIdleTime", path, 5, 2_592_000)
     _int_in(rc, "videoStreamType", path, 0, 1)
-    _lists(rc, _AUDIO_LISTS, path)
-    _lists(rc, _VIDEO_LISTS, path)
+    _lists(rc, AUDIO_LISTS, path)
+    _lists(rc, VIDEO_LISTS, path)
     stream_types = rc.get("streamTypes", 2)
-    if stream_types == 1 and any(n in rc for n in _AUDIO_LISTS):
+    if stream_types == 1 and any(n in rc for n in AUDIO_LISTS):
         raise invalid(f"{path}: audio UID lists need streamTypes 0 or 2 (got 1)")
-    if stream_types == 0 and any(n in rc for n in _VIDEO_LISTS):
+    if stream_types == 0 and any(n in rc for n in VIDEO_LISTS):
         raise invalid(f"{path}: video UID lists need streamTypes 1 or 2 (got 0)")
     if mode in SNAPSHOT_MODES:
         _int_in(rc, "subscribeUidGroup", path, 0, 5, required=True)
@@ -413,19 +413,19 @@ def check_update(mode: str, stream_types: int, client_request: dict[str, Any]) -
         if "audioUidList" in sub:
             p = f"{path}.streamSubscribe.audioUidList"
             lst = _object(sub["audioUidList"], p)
-            _known(lst, frozenset(_AUDIO_LISTS), p)
+            _known(lst, frozenset(AUDIO_LISTS), p)
             if not lst:
                 raise invalid(f"{p} must contain subscribeAudioUids or unsubscribeAudioUids")
-            _lists(lst, _AUDIO_LISTS, p)
+            _lists(lst, AUDIO_LISTS, p)
             if stream_types not in (0, 2):
                 raise invalid(f"{p} needs streamTypes 0 or 2 (got {stream_types})")
         if "videoUidList" in sub:
             p = f"{path}.streamSubscribe.videoUidList"
             lst = _object(sub["videoUidList"], p)
-            _known(lst, frozenset(_VIDEO_LISTS), p)
+            _known(lst, frozenset(VIDEO_LISTS), p)
             if not lst:
                 raise invalid(f"{p} must contain subscribeVideoUids or unsubscribeVideoUids")
-            _lists(lst, _VIDEO_LISTS, p)
+            _lists(lst, VIDEO_LISTS, p)
             if stream_types not in (1, 2):
                 raise invalid(f"{p} needs streamTypes 1 or 2 (got {stream_types})")
     if "storageConfig" in client_request:
