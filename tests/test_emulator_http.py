@@ -203,10 +203,12 @@ def test_uploading_status_fault(emulator):
     rid, sid = start_session(emulator, request=snapshot_request(["1001"]))
     emulator.advance(5)
     emulator.faults(uploading_status="backuped")
-    assert (
-        emulator.client().stop(APP, rid, sid, "individual", CNAME, BOT_UID).uploading_status
-        == "backuped"
-    )
+    client = emulator.client()
+    assert client.stop(APP, rid, sid, "individual", CNAME, BOT_UID).uploading_status == "backuped"
+    emulator.control("DELETE", "faults")
+    rid, sid = start_session(emulator, request=snapshot_request(["1001"]), uid="910002")
+    emulator.advance(5)
+    assert client.stop(APP, rid, sid, "individual", CNAME, "910002").uploading_status == "uploaded"
 
 
 # ------------------------------------------------------------------ JPEG

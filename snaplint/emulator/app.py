@@ -201,8 +201,7 @@ class EmulatorApp:
             if body is None:
                 return Response(400, {"code": 2, "reason": "the request body is required"})
         e = self.engine
-        if self.faults.config.uploading_status:
-            e.uploading_status = self.faults.config.uploading_status
+        e.uploading_status = self.faults.config.uploading_status or "uploaded"
         app, rid, sid, mode = (params.get(k, "") for k in ("app", "rid", "sid", "mode"))
         try:
             if endpoint == "acquire":
