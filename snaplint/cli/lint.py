@@ -15,6 +15,21 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _format_spec(value: str) -> tuple[str, str | None]:
+    """``FORMAT`` or ``FORMAT:FILE`` → (format, file or None)."""
+    from snaplint.report import REPORTERS
+
+    name, sep, file = value.partition(":")
+    name = name.strip()
+    if name not in REPORTERS:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {name!r} (choose from {', '.join(REPORTERS)})"
+        )
+    if sep and not file:
+        raise argparse.ArgumentTypeError(f"{value!r}: a file name must follow the colon")
+    return name, (file or None)
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from snaplint.report import REPORTERS
     from snaplint.rule import REVISIONS
@@ -24,10 +39,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     out = p.add_argument_group("output")
     out.add_argument(
-        "--format", choices=sorted(REPORTERS), default=None, help="output format (default: text)"
+        "--format",
+        action="append",
+        type=_format_spec,
+        metavar="FORMAT[:FILE]",
+        help=(
+            f"output format: {', '.join(REPORTERS)}; repeat for several reports in one run, "
+            "each FORMAT:FILE written to its own file (e.g. --format text --format "
+            "sarif:snaplint.sarif); at most one without a file goes to stdout "
+            "(default: text, or github under GitHub Actions when stdout is not a terminal)"
+        ),
     )
     out.add_argument(
-        "-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout"
+        "-o",
+        "--output-file",
+        metavar="FILE",
+        help="write the report of the --format given without :FILE to FILE instead of stdout",
     )
     out.add_argument(
         "-q", "--quiet", action="store_true", help="print errors only, without source lines"
@@ -96,8 +123,9 @@ def run(args: argparse.Namespace) -> int:
     from snaplint.discovery import MissingPath, discover
     from snaplint.linter import Linter, LintOptions
     from snaplint.plugins import PluginError, load_rules
-    from snaplint.report import ReportOptions, reporter
+    from snaplint.report import ReportOptions, find_repo_root
 
+    outputs = resolve_outputs(args)  # usage errors before any work
     paths = args.paths or ["."]
     try:
         config = load_config(Path(args.config) if args.config else find_config(paths))
@@ -141,26 +169,87 @@ def run(args: argparse.Namespace) -> int:
     files = _with_project_context(files, paths, config, linter, force_exclude)
     result = linter.lint_files(files, stdin=sys.stdin.buffer if "-" in files else None)
 
-    fmt = args.format or "text"
     report_options = ReportOptions(
         quiet=args.quiet,
         statistics=args.statistics,
         rules=dict(table.rules),
         root=str(root),
+        repo_root=find_repo_root(root),
     )
-    if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as fh:
-            reporter(fmt).render(result, fh, report_options)
-    else:
-        report_options.color = use_color(args, sys.stdout)
-        reporter(fmt).render(result, sys.stdout, report_options)
-        sys.stdout.flush()
+    write_reports(outputs, result, report_options, args)
 
     if args.exit_zero:
         return EXIT_OK
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[d.severity] >= threshold for d in result.diagnostics)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def resolve_outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The reports to write: (format, file or None for stdout), in the order given.
+
+    ``--format X:FILE`` writes X to FILE; a plain ``--format X`` goes to stdout, or to
+    ``--output-file`` when given. Two reports cannot share stdout. Without ``--format``
+    the report is ``text``, or ``github`` when running under GitHub Actions with stdout
+    not a terminal (a log, where annotations are what a reader sees).
+    """
+    from snaplint.cli import UsageError
+
+    specs: list[tuple[str, str | None]] = list(args.format or [])
+    if not specs:
+        specs = [(_default_format(), None)]
+    plain = [i for i, (_, file) in enumerate(specs) if file is None]
+    if len(plain) > 1:
+        names = ", ".join(specs[i][0] for i in plain)
+        raise UsageError(
+            f"only one report can go to standard output (got {names}); "
+            "give the others a file, e.g. --format sarif:snaplint.sarif"
+        )
+    if args.output_file:
+        if not plain:
+            raise UsageError(
+                "--output-file names the file of the --format given without :FILE; "
+                "every --format here already has its own file"
+            )
+        name, _ = specs[plain[0]]
+        specs[plain[0]] = (name, args.output_file)
+    files = [file for _, file in specs if file is not None]
+    if len({os.path.abspath(f) for f in files}) != len(files):
+        raise UsageError("two reports would be written to the same file")
+    return specs
+
+
+def _default_format() -> str:
+    if os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty():
+        return "github"
+    return "text"
+
+
+def write_reports(
+    outputs: list[tuple[str, str | None]], result: Any, options: Any, args: argparse.Namespace
+) -> None:
+    """Render every requested report; ``--statistics`` goes where it cannot corrupt a format."""
+    from dataclasses import replace
+
+    from snaplint.report import reporter
+
+    human = {"text", "concise"}
+    for name, file in outputs:
+        if file is None:
+            opts = replace(options, color=use_color(args, sys.stdout))
+            reporter(name).render(result, sys.stdout, opts)
+            sys.stdout.flush()
+        else:
+            folder = os.path.dirname(file)
+            if folder:
+                os.makedirs(folder, exist_ok=True)
+            # newline="" keeps "\n" line ends on every platform (SARIF/XML consumers diff them)
+            with open(file, "w", encoding="utf-8", newline="") as fh:
+                reporter(name).render(result, fh, replace(options, color=False))
+    if options.statistics and not any(name in human for name, _ in outputs):
+        from snaplint.report.text import statistics
+
+        sys.stderr.write(statistics(result.diagnostics))
 
 
 def _with_project_context(
