@@ -8,61 +8,40 @@ than `"hls"`, `"mp4"` or (v2) `"mp3"`. Which combinations a mode accepts is a se
 The start call fails with code 2.
 
 ## Example
+A recording body (screenshot jobs record only under `api-revision: 2026-06`):
 ```yaml
-apiVersion: snaplint/v1
-kind: SnapshotJob
-metadata:
-  name: lesson42-shots
-spec:
-  cname: lesson42
-  uid: "910001"
-  clientRequest:
-    recordingConfig:
-      channelType: 1
-      streamTypes: 1
-      maxIdleTime: 300
-      subscribeVideoUids: ["1001", "1002"]
-      subscribeUidGroup: 0
-    recordingFileConfig:
-      avFileType: ["m3u8"]
-    snapshotConfig:
-      captureInterval: 15
-      fileType: ["jpg"]
-    storageConfig:
-      vendor: 1
-      region: 0
-      bucket: lesson42-shots
-      accessKey: ${env:AWS_ACCESS_KEY_ID}
-      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+cname: lesson42
+uid: "910001"
+clientRequest:
+  recordingConfig:
+    channelType: 1
+    subscribeUidGroup: 0
+  recordingFileConfig:
+    avFileType: ["m3u8"]
+  storageConfig:
+    vendor: 1
+    region: 0
+    bucket: lesson42-recordings
+    accessKey: ${env:AWS_ACCESS_KEY_ID}
+    secretKey: ${env:AWS_SECRET_ACCESS_KEY}
 ```
 
 ## Use instead
 ```yaml
-apiVersion: snaplint/v1
-kind: SnapshotJob
-metadata:
-  name: lesson42-shots
-spec:
-  cname: lesson42
-  uid: "910001"
-  clientRequest:
-    recordingConfig:
-      channelType: 1
-      streamTypes: 1
-      maxIdleTime: 300
-      subscribeVideoUids: ["1001", "1002"]
-      subscribeUidGroup: 0
-    recordingFileConfig:
-      avFileType: ["hls"]
-    snapshotConfig:
-      captureInterval: 15
-      fileType: ["jpg"]
-    storageConfig:
-      vendor: 1
-      region: 0
-      bucket: lesson42-shots
-      accessKey: ${env:AWS_ACCESS_KEY_ID}
-      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+cname: lesson42
+uid: "910001"
+clientRequest:
+  recordingConfig:
+    channelType: 1
+    subscribeUidGroup: 0
+  recordingFileConfig:
+    avFileType: ["hls"]
+  storageConfig:
+    vendor: 1
+    region: 0
+    bucket: lesson42-recordings
+    accessKey: ${env:AWS_ACCESS_KEY_ID}
+    secretKey: ${env:AWS_SECRET_ACCESS_KEY}
 ```
 
 ## Options

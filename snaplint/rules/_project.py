@@ -1,0 +1,37 @@
+"""Helpers for project rules (not a rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from snaplint.diagnostics import JsonPath
+from snaplint.refs import is_ref
+
+
+def where(doc: Any, path: JsonPath) -> str:
+    """``file:line`` of a value in another document, for messages that point at it."""
+    span = doc.locate(path)
+    return f"{doc.source.display}:{span.line}"
+
+
+def recorder_key(doc: Any) -> tuple[str | None, str, str] | None:
+    """(appId, cname, uid) of a job or raw start body, or None when any part is known later.
+
+    A job without ``spec.appId`` uses the project's App ID; it is written as None, which matches
+    other jobs without one (the linter does not know the project default).
+    """
+    if doc.kind not in ("job", "start"):
+        return None  # an acquire body pairs with a start body of the same cname/uid
+    body = doc.body
+    cname, uid = body.get("cname"), body.get("uid")
+    app = body.get("appId") if doc.kind == "job" else None
+    if not isinstance(cname, str) or not isinstance(uid, str):
+        return None
+    if is_ref(cname) or is_ref(uid) or is_ref(app):
+        return None
+    return app, cname, uid
+
+
+def label(doc: Any) -> str:
+    """How a message names another document: the job name, or the body's file."""
+    return f'job "{doc.name}"' if doc.name else f"the body in {doc.source.display}"

@@ -1,0 +1,153 @@
+"""Two jobs in the project have the same `metadata.name`.
+
+## What it does
+Reports every job whose `metadata.name` was already used by another job in the linted project
+(any file), naming where the first one is.
+
+## Why is this bad?
+`metadata.name` is a job's stable identity: plan and apply match desired jobs to running sessions
+by it. With two jobs of one name, one of them is never started, or each apply stops one session to
+start the other.
+
+## Example
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+---
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson43
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+```
+
+## Use instead
+```yaml
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson42-shots
+spec:
+  cname: lesson42
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+---
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: lesson43-shots
+spec:
+  cname: lesson43
+  uid: "910001"
+  clientRequest:
+    recordingConfig:
+      channelType: 1
+      streamTypes: 1
+      maxIdleTime: 300
+      subscribeVideoUids: ["1001", "1002"]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: 15
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: 1
+      region: 0
+      bucket: lesson42-shots
+      accessKey: ${env:AWS_ACCESS_KEY_ID}
+      secretKey: ${env:AWS_SECRET_ACCESS_KEY}
+```
+
+## Options
+None.
+
+## Source
+snaplint manifest format (`metadata.name` is the job's identity in state; DESIGN §4). Same in both
+revisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from snaplint.diagnostics import Finding
+from snaplint.rules._project import where
+
+ID = "duplicate-job-name"
+CODE = "SNP300"
+SEVERITY = "error"
+SCOPE = "project"
+
+
+def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
+    first: dict[str, Any] = {}
+    for doc in docs:
+        name = doc.name
+        if name is None:
+            continue
+        if name not in first:
+            first[name] = doc
+            continue
+        yield (
+            doc,
+            Finding(
+                ("metadata", "name"),
+                f'job name "{name}" is already used by the job at '
+                f"{where(first[name], ('metadata', 'name'))}; names identify jobs and must be "
+                "unique in a project",
+            ),
+        )
