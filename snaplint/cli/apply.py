@@ -182,7 +182,18 @@ def _locked(
     if not work and not options.refresh_only:
         if state_only and state_exists:
             _save_state_only(ctx, store, planned)
-        return EXIT_ERROR if plan.unknown else EXIT_OK
+        if plan.unknown:
+            from snaplint.apply import UNTOUCHED, Outcome
+
+            _table(
+                ctx,
+                [
+                    Outcome(c.name, c.action, UNTOUCHED, f"status unknown: {c.detail}")
+                    for c in plan.unknown
+                ],
+            )
+            return EXIT_ERROR
+        return EXIT_OK
     if options.refresh_only and not plan.drift and not state_only:
         return EXIT_OK
     if saved is None:
@@ -235,7 +246,7 @@ def _recover(ctx: Context, store: StateStore) -> tuple[Any, bool, int]:
 
 
 def _stale(ctx: Context, saved: SavedPlan, state: Any, exists: bool, recovered: int) -> bool:
-    from snaplint.cli.plan import _relative, file_digest
+    from snaplint.cli.plan import _relative, file_digest, is_saved_plan
     from snaplint.discovery import MissingPath, discover
     from snaplint.planfile import DEFAULT_MAX_AGE, ENV_MAX_AGE, parse_duration, stale_reasons
 
@@ -251,7 +262,7 @@ def _stale(ctx: Context, saved: SavedPlan, state: Any, exists: bool, recovered: 
     except MissingPath:
         found = []
     for f in found:
-        if Path(f).is_file():
+        if Path(f).is_file() and not is_saved_plan(f):
             manifests[_relative(f, ctx.root)] = file_digest(f)
     config = file_digest(ctx.config.source) if ctx.config.source else None
     max_age_text = (

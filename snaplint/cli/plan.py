@@ -221,6 +221,16 @@ class Project:
     lint_errors: int = 0
 
 
+def is_saved_plan(path: str | Path) -> bool:
+    from snaplint.planfile import looks_like_plan
+
+    try:
+        with open(path, "rb") as fh:
+            return looks_like_plan(fh.read(200))
+    except OSError:
+        return False
+
+
 def file_digest(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -259,7 +269,8 @@ def load_project(ctx: Context) -> Project:
         )
     except MissingPath as exc:
         raise UsageError(f"no such file or directory: {exc}") from exc
-    files = [f for f in files if f != "-"]
+    # a plan saved inside the project (`plan --out plan.json`) is not a manifest
+    files = [f for f in files if f != "-" and not is_saved_plan(f)]
     # The manifests read are exactly the paths given (default: the whole project): jobs in
     # state but not in them are planned to stop, so reading a subset deserves a warning.
     if ctx.paths and not any(Path(p).resolve() == ctx.root for p in ctx.paths):
