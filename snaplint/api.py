@@ -490,8 +490,9 @@ class CloudRecordingClient:
         modes: Sequence[str] = MODES,
     ) -> None:
         """``transport`` replaces the network (embedded emulator); then ``endpoint`` is only a
-        URL prefix and no scheme check applies. ``on_attempt(app_id, monotonic_time)`` is called
-        right before every request goes out (tests, metrics). ``modes`` limits the URL modes
+        URL prefix and no scheme check applies. ``on_attempt(app_id, grant_time)`` is called
+        right before every request goes out, with the token's grant time on the rate limiter's
+        clock (``time.monotonic`` by default) (tests, metrics). ``modes`` limits the URL modes
         (e.g. without ``raw`` when the selected API revision predates Individual Recording v2)."""
         if transport is None:
             chain = (
@@ -535,10 +536,10 @@ class CloudRecordingClient:
             self.stats[key] += n
 
     def _gate(self, app_id: str) -> None:
-        self._limiters.get(app_id, self.qps, self.burst).acquire()
+        granted = self._limiters.get(app_id, self.qps, self.burst).acquire()
         self._count("attempts")
         if self._on_attempt is not None:
-            self._on_attempt(app_id, time.monotonic())
+            self._on_attempt(app_id, granted)
 
     def _new_retry(self) -> _GatedRetry:
         r = self.retry

@@ -87,17 +87,19 @@ class TokenBucket:
             return False
 
     def acquire(self) -> float:
-        """Wait for a token and take it; returns the seconds waited."""
-        waited = 0.0
+        """Wait for a token and take it; returns the grant time (on the bucket's clock).
+
+        Grant times are read under the lock, so they are exactly as far apart as the rate
+        demands — callers that log "when did I send" should use them rather than reading the
+        clock again after a possible preemption.
+        """
         with self._lock:
             while True:
-                self._refill()
+                now = self._refill()
                 if self._tokens >= 1.0 - _EPSILON:
                     self._tokens = max(0.0, self._tokens - 1.0)
-                    return waited
-                delay = (1.0 - self._tokens) / self._rate
-                self._sleep(delay)
-                waited += delay
+                    return now
+                self._sleep((1.0 - self._tokens) / self._rate)
 
 
 class RateLimiters:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
-import time
 
 import pytest
 
@@ -50,6 +50,12 @@ def test_idle_time_refills_up_to_the_burst_only():
     assert not bucket.try_acquire()
 
 
+def test_acquire_returns_the_grant_time():
+    fake = FakeTime()
+    bucket = TokenBucket(4, clock=fake.clock, sleep=fake.sleep)
+    assert [bucket.acquire() for _ in range(3)] == [100.0, 100.25, 100.5]
+
+
 def test_reconfigure_changes_the_rate():
     fake = FakeTime()
     bucket = TokenBucket(10, clock=fake.clock, sleep=fake.sleep)
@@ -84,10 +90,9 @@ def test_threads_never_exceed_the_rate_with_a_real_clock():
 
     def worker() -> None:
         for _ in range(20):
-            bucket.acquire()
-            t = time.monotonic()
+            granted = bucket.acquire()
             with lock:
-                stamps.append(t)
+                stamps.append(granted)
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
@@ -97,6 +102,7 @@ def test_threads_never_exceed_the_rate_with_a_real_clock():
     stamps.sort()
     assert len(stamps) == 160
     # grants are computed from the time each waiter wakes up, so gaps never shrink below 1/rate
-    # (the stamp is taken just after the grant; scheduling can only delay, never advance it)
-    assert all(stamps[i + rate] - stamps[i] >= 1.0 - 0.005 for i in range(len(stamps) - rate))
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert min(gaps) >= 1 / rate - 1e-9
+    assert all(stamps[i + rate] - stamps[i] >= 1.0 - 1e-6 for i in range(len(stamps) - rate))
     assert stamps[-1] - stamps[0] >= (160 - 1) / rate - 0.01

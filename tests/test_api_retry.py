@@ -289,7 +289,7 @@ def test_token_bucket_paces_threads_below_the_rate(tmp_path):
         log = emu.request_log()
         assert all(e["status"] == 200 for e in log)  # never a 429 from the service
         arrivals = [e["monotonic"] for e in log]
-        assert windows_ok(arrivals, rate, slack=0.02)  # same clock, small transit jitter
+        assert windows_ok(arrivals, rate, slack=0.05)  # same clock, small transit jitter
 
 
 def test_retries_are_paced_too(emulator):
