@@ -130,7 +130,7 @@ def test_catch_up_after_a_long_pause_is_capped_and_counted():
     _, sid = start(e, snapshot_request(["1001"], interval=5))
     clock.advance(3600)  # one hour: 720 captures
     view = e.get_session(sid)
-    assert len(view["files"]) == 10 and view["filesSkipped"] == 710
+    assert len(view["files"]) == view["filesTotal"] == 10 and view["filesSkipped"] == 710
     # the newest ones are written
     last = parse_key(sorted(storage.files)[-1].split("/", 2)[2])[1]
     assert last.captured_at.timestamp() == T0 + 3600
@@ -476,3 +476,18 @@ def test_invalid_update_bodies():
     ]:
         r = reject(e.update, APP, rid, sid, "individual", body(cr))
         assert r.code == 2 and fragment in r.reason, r.reason
+
+
+def test_session_lists_only_the_newest_files(monkeypatch):
+    from snaplint.emulator import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "MAX_LISTED_FILES", 3)
+    e, clock, storage = make()
+    e.add_publisher(APP, CNAME, "1001")
+    _, sid = start(e, snapshot_request(["1001"], interval=5))
+    for _ in range(5):
+        clock.advance(5)
+        e.tick()
+    view = e.get_session(sid)
+    assert view["filesTotal"] == 5 == len(storage.files)
+    assert view["files"] == sorted(storage.files)[-3:]

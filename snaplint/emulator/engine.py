@@ -76,6 +76,7 @@ DEFAULT_EXPIRED_HOUR = 72  # acquire resourceExpiredHour default (API-26)
 MAX_FAILOVERS = 3  # a 4th migration stops the task (HA-FAQ)
 DEFAULT_FAILOVER_RECOVERY = 30.0  # "switched to a new server within 30 s" (ERR-26 FAQ; BP)
 DEFAULT_CAPTURE_CAP = 100
+MAX_LISTED_FILES = 1000  # per session; older paths drop out of the list (files stay on disk)
 GONE_RETENTION = 7 * 24 * 3600.0  # gone sessions stay listed (control API) this long
 _APP_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 
@@ -199,7 +200,8 @@ class Session:
     failovers: int = 0
     recovering_until: float = 0.0
     bot_uid: str | None = None  # after a failover the bot rejoins with a random uid (NCS 12)
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the newest MAX_LISTED_FILES paths
+    files_total: int = 0  # screenshots written
     files_skipped: int = 0
     saw_stream: bool = False
     update_count: int = 0
@@ -382,6 +384,9 @@ class Engine:
                 path = "/".join([str(vendor), bucket, *prefix, name])
                 self.storage.write(path, screenshot_jpeg(uid, ms))
                 s.files.append(path)
+                s.files_total += 1
+        if len(s.files) > MAX_LISTED_FILES:
+            del s.files[: len(s.files) - MAX_LISTED_FILES]
 
     def _end(self, s: Session, at: float, reason: str) -> None:
         s.state = "exiting"
@@ -686,7 +691,7 @@ class Engine:
             if s.state != "running":
                 raise Reject(400, 49, "invalid operation")
             self._end(s, now, "stopped")
-            has_data = bool(s.files or s.files_skipped) if s.snapshot else s.saw_stream
+            has_data = bool(s.files_total or s.files_skipped) if s.snapshot else s.saw_stream
             if not has_data:
                 return Reply(206, {"code": 435, "reason": "no recorded data"})
             response: dict[str, Any] = {"uploadingStatus": self.uploading_status}
@@ -718,6 +723,7 @@ class Engine:
             "botUid": s.bot_uid or s.uid,
             "updates": s.update_count,
             "files": list(s.files),
+            "filesTotal": s.files_total,
             "filesSkipped": s.files_skipped,
             "config": s.config,
         }
