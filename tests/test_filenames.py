@@ -199,7 +199,7 @@ def test_cli_key_from_manifest(cli, tmp_path):
     assert "classroom/math101/<sid>_math101__uid_s_1002__uid_e_video_<utc>.jpg" in out
     # no explicit video list: every publisher is captured, so the uid stays a placeholder
     assert "<sid>_hall__uid_s_<uid>__uid_e_video_<utc>.jpg" in out
-    assert "bucket shots (vendor 1)" in out
+    assert "bucket shots (vendor 1), recorded by uid 910001" in out
     assert "${env:" not in out
 
 
@@ -208,7 +208,7 @@ def test_cli_key_by_job_name_with_sid(cli, tmp_path):
     code, out, err = cli("files", "key", "maths", "--sid", SID, "--json", cwd=tmp_path)
     assert code == 0, err
     (job,) = json.loads(out)
-    assert job["job"] == "maths" and job["bucket"] == "shots"
+    assert job["job"] == "maths" and job["bucket"] == "shots" and job["botUid"] == "910001"
     assert job["keys"][0] == f"classroom/math101/{SID}_math101__uid_s_1001__uid_e_video_<utc>.jpg"
 
 

@@ -139,6 +139,7 @@ def _key(args: argparse.Namespace) -> int:
             {
                 "job": doc.name or f"{doc.source.display}#{doc.index + 1}",
                 "file": doc.source.display,
+                "botUid": body.get("uid"),  # the recorder's own uid; names carry the recorded uid
                 "vendor": storage.get("vendor"),
                 "bucket": storage.get("bucket"),
                 "keys": keys,
@@ -150,7 +151,10 @@ def _key(args: argparse.Namespace) -> int:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return 0
     for r in results:
-        print(f"{r['job']} ({r['file']}): bucket {r['bucket']} (vendor {r['vendor']})")
+        print(
+            f"{r['job']} ({r['file']}): bucket {r['bucket']} (vendor {r['vendor']}), "
+            f"recorded by uid {r['botUid']}"
+        )
         for k in r["keys"]:
             print(f"  {k}")
     print(
