@@ -19,7 +19,7 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 SYSTEM_PYTHON = "/usr/bin/python3"
-MODULES = ["tests/test_pg_server.py", "tests/test_backend_conformance.py"]
+MODULES = ["tests/test_pg_server.py", "tests/test_state_backends.py"]
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="already running as a normal user")
