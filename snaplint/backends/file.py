@@ -34,6 +34,7 @@ from snaplint.backends import BackendError, LockError, LockInfo
 
 FILE_MODE = 0o600
 INFO_WAIT = 1.0  # a new holder writes its info right after locking: wait this long for it
+PROBE_GRACE = 0.2
 
 
 class FileBackend:
@@ -112,7 +113,8 @@ class FileBackend:
         info = LockInfo(**{**info.__dict__, "path": info.path or str(self.path)})
         lock = FileLock(str(self.lock_path), timeout=timeout, mode=FILE_MODE, thread_local=False)
         try:
-            lock.acquire(timeout=max(0.0, timeout), poll_interval=0.05)
+            # even "at once" allows a moment: `lock_holder` probes hold the lock for microseconds
+            lock.acquire(timeout=max(PROBE_GRACE, timeout), poll_interval=0.02)
         except Timeout:
             holder = self._wait_for_info()
             waited = f" after waiting {timeout:g} s" if timeout > 0 else ""

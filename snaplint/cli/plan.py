@@ -538,22 +538,21 @@ def make(
     """Refresh and plan: the common middle of plan, apply and destroy."""
     from snaplint.plan import make_plan
 
-    if state is None:
+    if state is None:  # plan: reads without locking, so say when a writer is at work
         state, state_exists, recovered = read_state(ctx, store)
-        if recovered:
-            holder = store.backend.lock_holder()
-            if holder is not None:
-                ctx.note(
-                    f"Warning: an apply is in progress ({holder.operation} by {holder.who}, "
-                    f"pid {holder.pid}, since {holder.created}); this plan may be outdated",
-                    "warn",
-                )
-            else:
-                ctx.note(
-                    f"Warning: an earlier apply was interrupted; {recovered} journal records "
-                    "are shown as if applied. Run `snaplint apply` to finish it.",
-                    "warn",
-                )
+        holder = store.backend.lock_holder()
+        if holder is not None:
+            ctx.note(
+                f"Warning: the state is locked by {holder.operation} ({holder.who}, "
+                f"pid {holder.pid}, since {holder.created}); this plan may be outdated",
+                "warn",
+            )
+        if recovered and holder is None:
+            ctx.note(
+                f"Warning: an earlier apply was interrupted; {recovered} journal records "
+                "are shown as if applied. Run `snaplint apply` to finish it.",
+                "warn",
+            )
     client = None
     live: dict[str, Live] = {}
     if options.refresh and any(j.status == "running" for j in state):
