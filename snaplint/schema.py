@@ -235,7 +235,31 @@ def _findings(error: Any, best_match: Any, name: str) -> Iterator[Finding]:
         else schema.get("x-snaplint-rule") or FALLBACK_RULE
     )
     secret = bool(schema.get("x-snaplint-secret")) or is_secret_path(name, path)
-    yield Finding(path, _message(keyword, error, schema, path, secret), rule)
+    fix = _type_fix(error, name, path) if keyword == "type" else None
+    yield Finding(path, _message(keyword, error, schema, path, secret), rule, fix=fix)
+
+
+def _type_fix(error: Any, name: str, path: JsonPath) -> Fix | None:
+    """A safe fix for a scalar that only needs quoting (``uid: 910001``) or wrapping in a list
+    (``fileType: jpg``): offered when the result satisfies the field's whole subschema."""
+    value, wanted = error.instance, error.validator_value
+    wanted = {wanted} if isinstance(wanted, str) else set(wanted)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    if "string" in wanted and isinstance(value, int | float):
+        candidate: Any = str(value)
+        description = f'quote {value} as "{value}"'
+    elif "array" in wanted:
+        candidate = [value]
+        description = f"wrap {show_value(value)} in a list"
+    else:
+        return None
+    try:
+        if not _slow(name).evolve(schema=error.schema).is_valid(candidate):
+            return None
+    except Exception:  # a subschema that does not stand alone: no fix rather than a wrong one
+        return None
+    return Fix(description, (Edit("set", path, candidate),))
 
 
 def _unexpected(instance: Any, schema: dict[str, Any], allowed: list[str]) -> list[str]:

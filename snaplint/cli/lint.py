@@ -104,6 +104,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--force-exclude", action="store_true", help="apply excludes to paths given explicitly"
     )
     inp.add_argument("--stdin-filename", metavar="NAME", help="file name to report for stdin")
+    fixes = p.add_argument_group("fixes")
+    fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files in place")
+    fixes.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too"
+    )
+    fixes.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
 
 
 def use_color(args: Any, stream: Any) -> bool:
@@ -168,6 +176,12 @@ def run(args: argparse.Namespace) -> int:
 
     files = _with_project_context(files, paths, config, linter, force_exclude)
     result = linter.lint_files(files, stdin=sys.stdin.buffer if "-" in files else None)
+    if args.fix or args.diff:
+        from snaplint.fix import run_fixes
+
+        result, code = run_fixes(args, linter, files, result)
+        if code is not None:
+            return code
 
     report_options = ReportOptions(
         quiet=args.quiet,
