@@ -62,9 +62,38 @@ class LintResult:
     sources: dict[str, Source]
     documents: list[Document]
     files: list[str]  # display paths, in lint order
+    # Documents checked; differs from len(documents) when a runner (cache, workers) did not
+    # keep every document in memory.
+    document_count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.document_count < 0:
+            self.document_count = len(self.documents)
 
     def count(self, severity: str) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+@dataclass
+class FileOutcome:
+    """One file linted on its own: loader, schema and manifest-rule findings.
+
+    This is the unit a cache stores and a worker process returns (``snaplint.cache``);
+    :meth:`Linter.finish` adds the project stage and the per-file filters.
+    """
+
+    path: str  # as given ("-" for stdin)
+    display: str
+    real: str  # real path: what ``report_only`` and caches compare
+    source: Source | None
+    diagnostics: list[Diagnostic]  # before suppressions and per-file ignores
+    documents: list[Document]  # every document (a runner may drop them, keeping the count)
+    checked: list[Document]  # documents without type errors: what project rules see
+    document_count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.document_count < 0:
+            self.document_count = len(self.documents)
 
 
 class Linter:
@@ -136,7 +165,14 @@ class Linter:
 
     # -- running --
 
-    def lint_files(self, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
+    def lint_files(
+        self, paths: Sequence[str], *, stdin: Any = None, runner: Any = None
+    ) -> LintResult:
+        """Lint files in order. A ``runner`` (``snaplint.cache.Runner``) may serve files from
+        the cache and lint the rest in worker processes; it calls :meth:`check_file` and
+        :meth:`finish`, so results are the same either way."""
+        if runner is not None:
+            return runner.run(self, paths, stdin=stdin)
         max_size = self.config.max_file_size or DEFAULT_MAX_FILE_SIZE
         loaded = []
         for path in paths:
@@ -147,34 +183,52 @@ class Linter:
         return self.lint_loaded(loaded)
 
     def lint_loaded(self, loaded: Sequence[tuple[str, LoadedFile]]) -> LintResult:
+        return self.finish([self.check_file(path, lf) for path, lf in loaded])
+
+    def check_file(self, path: str, lf: LoadedFile) -> FileOutcome:
+        """Everything about one file that does not depend on the other files."""
+        display = lf.source.display if lf.source else _display(path, self.options.stdin_filename)
+        real = path if path == "-" else os.path.realpath(path)
+        diags = [self._from_problem(display, p) for p in lf.problems]
+        checked: list[Document] = []
+        for doc in lf.documents:
+            found, type_ok = self._check_document(doc)
+            diags.extend(found)
+            if type_ok:
+                checked.append(doc)
+        kept = [d for d in diags if d is not None]
+        return FileOutcome(path, display, real, lf.source, kept, list(lf.documents), checked)
+
+    def finish(
+        self, outcomes: Sequence[FileOutcome], project: list[Diagnostic] | None = None
+    ) -> LintResult:
+        """Project rules over every checked document (or ``project``, their diagnostics
+        computed earlier), then suppressions and per-file ignores, sorted."""
         per_file: dict[str, list[Diagnostic]] = {}
         sources: dict[str, Source] = {}
         documents: list[Document] = []
         checked_docs: list[Document] = []
         order: list[str] = []
         real_of: dict[str, str] = {}
-        for path, lf in loaded:
-            display = (
-                lf.source.display if lf.source else _display(path, self.options.stdin_filename)
-            )
-            order.append(display)
-            real_of[display] = path if path == "-" else os.path.realpath(path)
-            if lf.source is not None:
-                sources[display] = lf.source
-            diags = [self._from_problem(display, p) for p in lf.problems]
-            for doc in lf.documents:
-                documents.append(doc)
-                found, type_ok = self._check_document(doc)
-                diags.extend(found)
-                if type_ok:
-                    checked_docs.append(doc)
-            per_file[display] = [d for d in diags if d is not None]
+        document_count = 0
+        report_only = self.options.report_only
+        for o in outcomes:
+            order.append(o.display)
+            real_of[o.display] = o.real
+            if o.source is not None:
+                sources[o.display] = o.source
+            documents.extend(o.documents)
+            checked_docs.extend(o.checked)
+            if report_only is None or o.real in report_only:
+                document_count += o.document_count  # context files are not "checked" for the user
+            per_file[o.display] = list(o.diagnostics)
 
-        for doc, diag in self._project(checked_docs):
-            per_file.setdefault(doc.source.display, []).append(diag)
+        if project is None:
+            project = self.project_diagnostics(checked_docs)
+        for diag in project:
+            per_file.setdefault(diag.file, []).append(diag)
 
         out: list[Diagnostic] = []
-        report_only = self.options.report_only
         for display in order:
             if report_only is not None and real_of.get(display) not in report_only:
                 continue
@@ -182,7 +236,11 @@ class Linter:
             out.extend(diags)
         out.sort(key=Diagnostic.sort_key)
         files = [d for d in order if report_only is None or real_of.get(d) in report_only]
-        return LintResult(out, sources, documents, files)
+        return LintResult(out, sources, documents, files, document_count)
+
+    def project_diagnostics(self, docs: Sequence[Document]) -> list[Diagnostic]:
+        """Findings of the project rules over every checked document of the run."""
+        return [diag for _doc, diag in self._project(list(docs))]
 
     def _check_document(self, doc: Document) -> tuple[list[Diagnostic], bool]:
         out: list[Diagnostic] = []

@@ -104,6 +104,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--force-exclude", action="store_true", help="apply excludes to paths given explicitly"
     )
     inp.add_argument("--stdin-filename", metavar="NAME", help="file name to report for stdin")
+    perf = p.add_argument_group("cache and workers")
+    perf.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the results cache (also SNAPLINT_NO_CACHE=1)",
+    )
+    perf.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="cache folder (default: .snaplint_cache in the project root; also SNAPLINT_CACHE_DIR)",
+    )
+    perf.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for large cold runs (default: one per CPU; 1 disables)",
+    )
     fixes = p.add_argument_group("fixes")
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files in place")
     fixes.add_argument(
@@ -175,7 +193,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or directory: {exc}") from exc
 
     files = _with_project_context(files, paths, config, linter, force_exclude)
-    result = linter.lint_files(files, stdin=sys.stdin.buffer if "-" in files else None)
+    result = linter.lint_files(
+        files,
+        stdin=sys.stdin.buffer if "-" in files else None,
+        runner=_runner(args, config, root),
+    )
     if args.fix or args.diff:
         from snaplint.fix import run_fixes
 
@@ -197,6 +219,18 @@ def run(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[d.severity] >= threshold for d in result.diagnostics)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _runner(args: argparse.Namespace, config: Any, root: Any) -> Any:
+    """Cache + workers for a plain lint run; --fix/--diff lint in process, without the cache,
+    because they re-lint the files they edit."""
+    if getattr(args, "fix", False) or getattr(args, "diff", False):
+        return None
+    from snaplint.cache import runner_for
+
+    enabled = not (args.no_cache or os.environ.get("SNAPLINT_NO_CACHE") or not config.cache_enabled)
+    cache_dir = args.cache_dir or os.environ.get("SNAPLINT_CACHE_DIR") or config.cache_dir
+    return runner_for(root, enabled=enabled, cache_dir=cache_dir, jobs=args.jobs)
 
 
 def resolve_outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
@@ -287,9 +321,15 @@ def _with_project_context(
         exclude=config.exclude,
         force_exclude=True,
     )
-    asked = {os.path.realpath(f) for f in files}
+    from snaplint.cache import RealPaths
+
+    realpath = RealPaths()  # thousands of context files share a few folders
+    asked = {realpath(f) for f in files}
     linter.options.report_only = asked
-    return files + [f for f in context if os.path.realpath(f) not in asked]
+    # Context first, the files asked for last: project rules report a conflict on the
+    # document they meet second, which is then the changed file (the one that introduced
+    # it), not an unchanged one whose findings are not reported.
+    return [f for f in context if realpath(f) not in asked] + files
 
 
 def _print_config_error(exc: Any) -> None:

@@ -69,7 +69,7 @@ def statistics(diagnostics: list[Diagnostic]) -> str:
 
 def summary(result: LintResult, color: bool, fix_hint: bool = True) -> str:
     files = len(result.files)
-    docs = len(result.documents)
+    docs = result.document_count
     checked = f"{files} file{'s' if files != 1 else ''}, {docs} document{'s' if docs != 1 else ''} checked"
     if not result.diagnostics:
         text = f"All checks passed ({checked})."

@@ -1,0 +1,701 @@
+"""Lint results cache and worker processes: the ``Runner`` that ``snaplint lint`` hands the linter.
+
+Cache (ruff-style)
+------------------
+One JSON file per project and settings under the cache folder (default
+``<project root>/.snaplint_cache``; ``--cache-dir``, ``SNAPLINT_CACHE_DIR``, ``cache.dir`` in
+the config; off with ``--no-cache``, ``SNAPLINT_NO_CACHE=1`` or ``cache.enabled: false``)::
+
+    .snaplint_cache/v1/<settings key>.json       per-file results + the project stage
+    .snaplint_cache/v1/<settings key>.docs.json  document data for the project stage
+
+The **settings key** hashes everything a file's own results depend on besides its bytes:
+snaplint's version and a fingerprint of its code and schemas (size and mtime of every module,
+so an editable install never serves results of older code), every rule's module (plugins
+included, so a plugin upgrade invalidates), the libraries that parse and validate, and the
+effective configuration (enabled rules, severities, rule options, API revision, mode, size
+limit) plus today's date (rules may compare with the clock). A file's entry is used only when
+the **blake2b hash of its bytes** matches. Suppressions and per-file ignores are applied after
+the cache on every run, so editing them needs no invalidation. ``--resolve-env`` runs are
+never cached: their results depend on environment values, which are often secrets.
+
+Project rules (duplicate names, cname+uid conflicts) look at every document, so a cache hit
+for one file says nothing about them. The project stage is cached as a whole, keyed by the
+set of (path, display name, content hash) of every file in the run: unchanged set → its
+diagnostics are reused. Otherwise project rules run again over every checked document: those
+of changed files come from linting them, those of cached files from the ``.docs.json`` store
+(document data, written only for documents without a literal secret value, so the cache
+never holds one) or, failing that, from parsing the file again. Positions of a cached
+document are recovered by parsing only when a project rule reports on it.
+
+Writes are atomic (temporary file + ``os.replace``), so concurrent runs never see a torn
+file; the last writer wins, and a lost update is only a cache miss later. A corrupt or
+foreign file is ignored. The cache holds no pickles: loading it cannot run code.
+
+Workers
+-------
+With many files to lint (a cold run on a large tree), the misses are split over worker
+processes (``fork``; one per CPU, ``--jobs``). Each worker reads, parses and checks its
+share and sends back slim results (diagnostics, plus document data when project rules need
+it), never node trees. Where ``fork`` is unavailable the run stays in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from snaplint.diagnostics import Diagnostic, Edit, Fix
+from snaplint.manifest import (
+    DEFAULT_MAX_FILE_SIZE,
+    Document,
+    LoadedFile,
+    Problem,
+    Source,
+    decode,
+    display_path,
+    parse,
+    read_bytes,
+)
+
+if TYPE_CHECKING:
+    from snaplint.linter import FileOutcome, Linter, LintResult
+
+CACHE_FORMAT = 1
+DEFAULT_DIR = ".snaplint_cache"
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+STALE_AFTER = 30 * 24 * 3600  # settings files unused this long are removed
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class DetachedDocument(Document):
+    """A document kept without its node tree, which is most of its memory.
+
+    Project rules read ``data``; when one reports on this document (or reads ``root``),
+    the tree is recovered by parsing the source text again.
+    """
+
+    @property  # type: ignore[override]
+    def root(self) -> Any:
+        if self._root is None:
+            self._root = _reparse_root(self.source, self.index)
+        return self._root
+
+    @root.setter
+    def root(self, value: Any) -> None:
+        self._root = value
+
+
+def _reparse_root(source: Source, index: int) -> Any:
+    documents, _ = parse(source)
+    for doc in documents:
+        if doc.index == index:
+            return doc.root
+    raise LookupError(f"document {index} of {source.display} changed while linting")
+
+
+def detach(doc: Document) -> DetachedDocument:
+    return DetachedDocument(doc.source, doc.index, None, doc.data, doc.kind)
+
+
+# --------------------------------------------------------------------------- (de)serialising
+
+
+def _diag_row(d: Diagnostic) -> list[Any]:
+    fix = None
+    if d.fix is not None:
+        fix = {
+            "description": d.fix.description,
+            "safe": d.fix.safe,
+            "edits": [[e.op, list(e.path), e.value, e.new_key] for e in d.fix.edits],
+        }
+    return [
+        d.line,
+        d.column,
+        d.end_line,
+        d.end_column,
+        d.rule,
+        d.code,
+        d.severity,
+        d.message,
+        list(d.path),
+        d.document,
+        fix,
+    ]
+
+
+def _diag_from_row(file: str, row: list[Any]) -> Diagnostic:
+    line, col, end_line, end_col, rule, code, severity, message, path, document, fix = row
+    fix_obj = None
+    if fix is not None:
+        edits = tuple(Edit(op, tuple(p), value, new_key) for op, p, value, new_key in fix["edits"])
+        fix_obj = Fix(fix["description"], edits, fix["safe"])
+    return Diagnostic(
+        file,
+        line,
+        col,
+        end_line,
+        end_col,
+        rule,
+        code,
+        severity,
+        message,
+        tuple(path),
+        document,
+        fix_obj,
+    )
+
+
+def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
+    """True when a secret-named field holds a real value (not a ``${env:…}`` reference)."""
+    from snaplint.refs import is_ref
+
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in names and v not in (None, "") and not is_ref(v):
+                    return True
+                if isinstance(v, dict | list):
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return False
+
+
+class RealPaths:
+    """``os.path.realpath`` with the folders' answers remembered.
+
+    realpath costs an lstat per path component; files of one tree share folders, so
+    resolving the folder once and checking only the file itself for a link is exact
+    and several times cheaper on a 20,000-file tree.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        folder, name = os.path.split(absolute)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder)
+        if os.path.islink(absolute):
+            return os.path.realpath(absolute)
+        return os.path.join(real_folder, name)
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+# --------------------------------------------------------------------------- settings key
+
+
+def _stat_key(path: str | os.PathLike[str] | None) -> str:
+    if not path:
+        return "-"
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _code_fingerprint(linter: Linter) -> list[str]:
+    """Size and mtime of snaplint's code and schemas, every rule module and the parsers."""
+    import snaplint
+    from snaplint.schema import schema_dir
+
+    out: list[str] = []
+    package = Path(snaplint.__file__).parent
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        out.extend(_stat_key(os.path.join(folder, f)) for f in sorted(files) if f.endswith(".py"))
+    schemas = schema_dir()
+    out.extend(_stat_key(p) for p in sorted(schemas.glob("*.json")))
+    for rule in linter.table.rules.values():
+        out.append(_stat_key(_rule_file(rule)))
+    import importlib.util
+
+    # the parsers and validators, found without importing them (whether this run imports
+    # jsonschema depends on the files, and the key must not)
+    for name in ("yaml", "jsonschema_rs", "jsonschema"):
+        spec = importlib.util.find_spec(name)
+        out.append(f"{name}={_stat_key(spec.origin if spec else None)}")
+    return out
+
+
+def _rule_file(rule: Any) -> str | None:
+    """The source file of a rule: the module itself, or the module defining its class."""
+    file = getattr(rule, "__file__", None)
+    if isinstance(file, str):
+        return file
+    module = sys.modules.get(getattr(type(rule), "__module__", "") or "")
+    return getattr(module, "__file__", None)
+
+
+def settings_key(linter: Linter) -> str:
+    from snaplint import __version__
+
+    config = linter.config
+    settings = {
+        "format": CACHE_FORMAT,
+        "snaplint": __version__,
+        "python": list(sys.version_info[:3]),
+        "enabled": sorted(linter.enabled),
+        "severity": sorted(linter.severity.items()),
+        "options": {rid: dict(ctx.options) for rid, ctx in sorted(linter.contexts.items())},
+        "revision": linter.revision,
+        "mode": linter.options.mode or config.mode,
+        "max_file_size": config.max_file_size or DEFAULT_MAX_FILE_SIZE,
+        "plugins": sorted(linter.table.plugin_of.items()),
+        "stdin_filename": linter.options.stdin_filename,
+        "today": linter.today.isoformat(),
+        "code": _code_fingerprint(linter),
+    }
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+# --------------------------------------------------------------------------- the cache file
+
+
+def default_cache_dir(root: Path) -> Path:
+    return root / DEFAULT_DIR
+
+
+class Cache:
+    """Entries of one (project, settings key), loaded on open, written back atomically."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.directory = Path(directory)
+        self.key = key
+        self.folder = self.directory / f"v{CACHE_FORMAT}"
+        self.path = self.folder / f"{key}.json"
+        self.docs_path = self.folder / f"{key}.docs.json"
+        self.files: dict[str, dict[str, Any]] = {}
+        self.project: dict[str, Any] = {}
+        self._docs: dict[str, Any] | None = None
+        self.new_docs: dict[str, Any] = {}
+        self.dirty = False  # nothing to write back on a fully warm run
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return  # missing, unreadable or torn: start empty
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != CACHE_FORMAT
+            or data.get("key") != self.key
+        ):
+            return
+        files, project = data.get("files"), data.get("project")
+        self.files = files if isinstance(files, dict) else {}
+        self.project = project if isinstance(project, dict) else {}
+
+    def docs(self) -> dict[str, Any]:
+        """Stored document data by content hash (loaded on first use: warm runs rarely need it)."""
+        if self._docs is None:
+            try:
+                with open(self.docs_path, encoding="utf-8") as fh:
+                    loaded = json.load(fh)
+                self._docs = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self._docs = {}
+        return self._docs
+
+    def save(self, seen: set[str]) -> None:
+        """Write entries back; entries of files not seen this run survive while the file exists."""
+        if not self.dirty:
+            return
+        files = {
+            real: entry
+            for real, entry in self.files.items()
+            if real in seen or os.path.exists(real)
+        }
+        payload = {"format": CACHE_FORMAT, "key": self.key, "files": files, "project": self.project}
+        try:
+            self._prepare()
+            _atomic_write(self.path, payload)
+            if self.new_docs:
+                docs = dict(self.docs())
+                docs.update(self.new_docs)
+                live = {e.get("h") for e in files.values()}
+                _atomic_write(self.docs_path, {h: v for h, v in docs.items() if h in live})
+            self._prune()
+        except OSError:
+            pass  # a read-only checkout or full disk: lint results are still correct
+
+    def _prepare(self) -> None:
+        created = not self.directory.exists()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if created:
+            # like .ruff_cache: never committed, skipped by backup tools
+            (self.directory / ".gitignore").write_text("# created by snaplint\n*\n")
+            (self.directory / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by snaplint.\n"
+            )
+
+    def _prune(self) -> None:
+        now = time.time()
+        for entry in os.scandir(self.folder):
+            if entry.name.startswith(self.key):
+                continue
+            try:
+                if now - entry.stat().st_mtime > STALE_AFTER:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
+
+
+def _atomic_write(path: Path, payload: Any) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            # dumps, not dump: only dumps uses the C encoder
+            fh.write(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# --------------------------------------------------------------------------- linting one file
+
+
+@dataclass
+class _Slim:
+    """What a worker (or the in-process path) keeps of one linted file."""
+
+    display: str
+    diagnostics: list[Diagnostic]
+    text: str | None  # kept when needed: findings, suppressions, project documents
+    document_count: int
+    checked: list[tuple[int, str, Any]]  # (index, kind, data) of checked docs, if project rules
+    secret_free: bool  # no literal secret in any checked document: its data may be cached
+
+
+def _lint_bytes(linter: Linter, path: str, raw: bytes | Problem) -> tuple[FileOutcome, bool]:
+    """Check one file from bytes already read (the bytes that were hashed)."""
+    if isinstance(raw, Problem):
+        lf = LoadedFile(None, [], [raw])
+    else:
+        text = decode(raw)
+        if isinstance(text, Problem):
+            lf = LoadedFile(None, [], [text])
+        else:
+            source = Source(path, display_path(path), text)
+            documents, problems = parse(source)
+            lf = LoadedFile(source, documents, problems)
+    outcome = linter.check_file(path, lf)
+    return outcome, bool(linter.project_rules)
+
+
+def _slim(linter: Linter, outcome: FileOutcome, secret_names: frozenset[str]) -> _Slim:
+    project = bool(linter.project_rules)
+    checked = [(d.index, d.kind, d.data) for d in outcome.checked] if project else []
+    text = outcome.source.text if outcome.source is not None else None
+    keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text or checked)
+    secret_free = not any(_has_literal_secret(data, secret_names) for _, _, data in checked)
+    return _Slim(
+        outcome.display,
+        outcome.diagnostics,
+        text if keep_text else None,
+        outcome.document_count,
+        checked,
+        secret_free,
+    )
+
+
+_WORKER: dict[str, Any] = {}  # the linter, inherited by forked workers
+
+
+def _work(chunk: list[tuple[int, str, bytes | Problem]]) -> list[tuple[int, _Slim]]:
+    linter = _WORKER["linter"]
+    names = _WORKER["secret_names"]
+    out = []
+    for i, path, raw in chunk:
+        outcome, _ = _lint_bytes(linter, path, raw)
+        out.append((i, _slim(linter, outcome, names)))
+    return out
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+class Runner:
+    """Serves files from the cache, lints the rest (in workers when there are many)."""
+
+    def __init__(self, cache_dir: Path | None, jobs: int | None = None) -> None:
+        self.cache_dir = cache_dir  # None: no cache
+        self.jobs = jobs
+        self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
+
+    def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
+
+        use_cache = self.cache_dir is not None and not linter.options.resolve_env
+        cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
+        secret_names = _secret_names()
+        max_size = linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+
+        outcomes: list[FileOutcome | None] = [None] * len(paths)
+        hashes: list[str | None] = [None] * len(paths)
+        todo: list[tuple[int, str, bytes | Problem]] = []
+        lazy: dict[int, tuple[Source | None, dict[str, Any]]] = {}
+        real_needed = linter.options.report_only is not None
+        realpath = RealPaths()
+        for i, path in enumerate(paths):
+            if path == "-":
+                display = linter.options.stdin_filename
+                lf = _load_stdin(path, max_size, stdin, display)
+                outcomes[i] = _detached(linter.check_file(path, lf), linter)
+                continue
+            raw = read_bytes(path, max_size)
+            if isinstance(raw, Problem) or cache is None:
+                todo.append((i, path, raw))
+                continue
+            h = content_hash(raw)
+            hashes[i] = h
+            # realpath costs a few stats per file; only pre-commit's report_only needs it
+            real = realpath(path) if real_needed else os.path.abspath(path)
+            entry = cache.files.get(real)
+            if entry is not None and entry.get("h") == h:
+                self.stats["hits"] += 1
+                outcome, source = _from_entry(path, real, raw, entry, linter)
+                outcomes[i] = outcome
+                if entry.get("c"):
+                    lazy[i] = (source, entry)
+            else:
+                todo.append((i, path, raw))
+
+        self.stats["misses"] = len(todo)
+        slims = self._lint(linter, todo, secret_names)
+        for i, path, _raw in todo:
+            slim = slims[i]
+            outcome = _outcome_from_slim(path, slim, realpath(path))
+            outcomes[i] = outcome
+            h = hashes[i]
+            if cache is not None and h is not None:
+                real = outcome.real if real_needed else os.path.abspath(path)
+                cache.dirty = True
+                cache.files[real] = {
+                    "h": h,
+                    "n": slim.document_count,
+                    "d": [_diag_row(d) for d in slim.diagnostics],
+                    "c": [[idx, kind] for idx, kind, _ in slim.checked],
+                }
+                if slim.checked and slim.secret_free:
+                    cache.new_docs[h] = [[idx, kind, data] for idx, kind, data in slim.checked]
+
+        done = [o for o in outcomes if o is not None]
+        project = None
+        if linter.project_rules:
+            project = self._project(linter, done, hashes, lazy, cache, paths)
+        result = linter.finish(done, project)
+        if cache is not None:
+            cache.save({o.real for o in done})
+        return result
+
+    # -- per-file stage --
+
+    def _lint(
+        self, linter: Linter, todo: list[tuple[int, str, bytes | Problem]], names: frozenset[str]
+    ) -> dict[int, _Slim]:
+        jobs = self._jobs(len(todo))
+        if jobs > 1:
+            try:
+                return self._lint_parallel(linter, todo, names, jobs)
+            except Exception:  # a broken pool must not lose results: redo in this process
+                pass
+        out: dict[int, _Slim] = {}
+        for i, path, raw in todo:
+            outcome, _ = _lint_bytes(linter, path, raw)
+            out[i] = _slim(linter, outcome, names)
+        return out
+
+    def _jobs(self, n: int) -> int:
+        if n < PARALLEL_MIN_FILES:
+            return 1
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        if self.jobs is not None:
+            return max(1, self.jobs)
+        try:
+            cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+        except AttributeError:
+            cpus = os.cpu_count() or 1
+        return max(1, min(cpus, n // (PARALLEL_MIN_FILES // 2)))
+
+    def _lint_parallel(
+        self,
+        linter: Linter,
+        todo: list[tuple[int, str, bytes | Problem]],
+        names: frozenset[str],
+        jobs: int,
+    ) -> dict[int, _Slim]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from snaplint import schema
+        from snaplint.manifest import SCHEMA_FOR_KIND
+
+        # compile the validators once, before forking, instead of once per worker
+        for name in SCHEMA_FOR_KIND.values():
+            schema._fast(name)
+        _WORKER["linter"] = linter
+        _WORKER["secret_names"] = names
+        # a few chunks per worker: balanced load, few messages
+        size = max(16, len(todo) // (jobs * 4) + 1)
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        out: dict[int, _Slim] = {}
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                for part in pool.map(_work, chunks):
+                    out.update(part)
+        finally:
+            _WORKER.clear()
+        self.stats["workers"] = jobs
+        return out
+
+    # -- project stage --
+
+    def _project(
+        self,
+        linter: Linter,
+        outcomes: list[FileOutcome],
+        hashes: list[str | None],
+        lazy: dict[int, tuple[Source | None, dict[str, Any]]],
+        cache: Cache | None,
+        paths: Sequence[str],
+    ) -> list[Diagnostic] | None:
+        cacheable = cache is not None and all(h is not None for h in hashes)
+        set_key = ""
+        if cacheable and cache is not None:
+            parts = sorted(
+                f"{o.real}\0{o.display}\0{h}" for o, h in zip(outcomes, hashes, strict=True)
+            )
+            set_key = hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+            if cache.project.get("k") == set_key:
+                self.stats["project_cached"] = 1
+                return [_diag_from_row(file, row) for file, row in cache.project.get("d", [])]
+        # the set changed: give cached files their checked documents back
+        for i, (source, entry) in lazy.items():
+            outcomes[i].checked = _restore_checked(source, entry, cache)
+        docs = [doc for o in outcomes for doc in o.checked]
+        project = linter.project_diagnostics(docs)
+        if cacheable and cache is not None:
+            cache.project = {"k": set_key, "d": [[d.file, _diag_row(d)] for d in project]}
+            cache.dirty = True
+        return project
+
+
+def _secret_names() -> frozenset[str]:
+    from snaplint.schema import secret_field_names
+
+    return secret_field_names()
+
+
+def _load_stdin(path: str, max_size: int, stdin: Any, display: str | None) -> LoadedFile:
+    from snaplint.manifest import load_file
+
+    return load_file(path, max_size=max_size, stdin=stdin, display=display)
+
+
+def _detached(outcome: FileOutcome, linter: Linter) -> FileOutcome:
+    outcome.document_count = len(outcome.documents)
+    outcome.documents = []
+    outcome.checked = [detach(d) for d in outcome.checked] if linter.project_rules else []
+    return outcome
+
+
+def _outcome_from_slim(path: str, slim: _Slim, real: str) -> FileOutcome:
+    from snaplint.linter import FileOutcome
+
+    source = Source(path, slim.display, slim.text) if slim.text is not None else None
+    checked: list[Document] = []
+    if source is not None:
+        checked = [
+            DetachedDocument(source, idx, None, data, kind) for idx, kind, data in slim.checked
+        ]
+    return FileOutcome(
+        path, slim.display, real, source, slim.diagnostics, [], checked, slim.document_count
+    )
+
+
+def _from_entry(
+    path: str, real: str, raw: bytes, entry: dict[str, Any], linter: Linter
+) -> tuple[FileOutcome, Source | None]:
+    from snaplint.linter import FileOutcome
+
+    display = _display(path)
+    diagnostics = [_diag_from_row(display, row) for row in entry.get("d", [])]
+    source: Source | None = None
+    if diagnostics or b"snaplint:" in raw or entry.get("c"):
+        text = decode(raw)
+        source = Source(path, display, text) if isinstance(text, str) else None
+    keep = source if (diagnostics or (source is not None and "snaplint:" in source.text)) else None
+    outcome = FileOutcome(path, display, real, keep, diagnostics, [], [], int(entry.get("n", 0)))
+    return outcome, source
+
+
+def _display(path: str) -> str:
+    """``manifest.display_path`` without its abspath/relpath for the common relative path."""
+    if not os.path.isabs(path) and os.pardir not in path.split(os.sep):
+        return os.path.normpath(path).replace(os.sep, "/")
+    return display_path(path)
+
+
+def _restore_checked(
+    source: Source | None, entry: dict[str, Any], cache: Cache | None
+) -> list[Document]:
+    """Checked documents of a cached file: stored data when there is some, else a fresh parse."""
+    if source is None:
+        return []
+    wanted = {int(idx): kind for idx, kind in entry.get("c", [])}
+    stored = cache.docs().get(entry.get("h", "")) if cache is not None else None
+    if isinstance(stored, list) and {int(i) for i, _, _ in stored} == set(wanted):
+        return [DetachedDocument(source, int(i), None, data, kind) for i, kind, data in stored]
+    documents, _ = parse(source)
+    return [detach(d) for d in documents if d.index in wanted]
+
+
+def runner_for(
+    root: Path,
+    *,
+    enabled: bool,
+    cache_dir: str | None,
+    jobs: int | None,
+) -> Runner:
+    """The runner the CLI uses: cache folder resolved against the project root."""
+    directory: Path | None = None
+    if enabled:
+        directory = Path(cache_dir) if cache_dir else default_cache_dir(root)
+        if not directory.is_absolute():
+            directory = root / directory
+    return Runner(directory, jobs)
+
+
+def iter_cache_files(directory: Path) -> Iterable[Path]:
+    folder = Path(directory) / f"v{CACHE_FORMAT}"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []

@@ -1,0 +1,216 @@
+"""The results cache: same answers warm and cold, invalidation, project rules, secrets, races."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import snaplint.cache as cache_mod
+from tests import _project_rule
+from tests._reports import CLEAN, SECRET_VALUE, bad, with_secret
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def stats(monkeypatch):
+    """The last run's cache statistics."""
+    seen: list[dict] = []
+    original = cache_mod.Runner.run
+
+    def run(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        seen.append(dict(self.stats))
+        return result
+
+    monkeypatch.setattr(cache_mod.Runner, "run", run)
+    return seen
+
+
+@pytest.fixture
+def with_project_rule(monkeypatch):
+    import snaplint.rules as rules
+
+    original = rules.builtin_rules
+    monkeypatch.setattr(rules, "builtin_rules", lambda: [*original(), _project_rule])
+    _project_rule.CALLS.clear()
+    return _project_rule
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / ".snaplint.yaml").write_text('api-revision: "2020-10"\n')
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    for i in range(6):
+        (jobs / f"job{i}.yaml").write_text(
+            CLEAN.format(name=f"job{i}").replace('"910001"', f'"91000{i}"')
+        )
+    (jobs / "bad.yaml").write_text(bad("badjob").replace('"910001"', '"910009"'))
+    return tmp_path
+
+
+def lint_json(cli, project: Path, *args: str) -> list[dict]:
+    code, out, err = cli("lint", "--format", "json", *args, cwd=project)
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+def test_warm_run_gives_the_same_results(cli, project: Path, stats) -> None:
+    cold = lint_json(cli, project, "jobs")
+    assert stats[-1]["misses"] == 7 and stats[-1]["hits"] == 0
+    warm = lint_json(cli, project, "jobs")
+    assert stats[-1]["hits"] == 7 and stats[-1]["misses"] == 0
+    assert warm == cold == lint_json(cli, project, "--no-cache", "jobs")
+    assert cold  # bad.yaml has findings
+    # text output too (sources for snippets come back from the file, not the cache)
+    assert cli("lint", "jobs", cwd=project)[1] == cli("lint", "--no-cache", "jobs", cwd=project)[1]
+    folder = project / ".snaplint_cache"
+    assert (folder / ".gitignore").read_text().strip().endswith("*")
+    assert (folder / "CACHEDIR.TAG").exists()
+
+
+def test_a_changed_file_is_linted_again(cli, project: Path, stats) -> None:
+    lint_json(cli, project, "jobs")
+    (project / "jobs" / "job1.yaml").write_text(bad("job1"))
+    found = lint_json(cli, project, "jobs")
+    assert stats[-1]["misses"] == 1 and stats[-1]["hits"] == 6
+    assert any(d["file"] == "jobs/job1.yaml" for d in found)
+
+
+def test_settings_change_the_key(cli, project: Path, stats) -> None:
+    lint_json(cli, project, "jobs")
+    lint_json(cli, project, "--ignore", "capture-interval-out-of-range", "jobs")
+    assert stats[-1]["hits"] == 0
+    (project / ".snaplint.yaml").write_text('api-revision: "2026-06"\n')
+    lint_json(cli, project, "jobs")
+    assert stats[-1]["hits"] == 0
+    lint_json(cli, project, "jobs")
+    assert stats[-1]["hits"] == 7
+
+
+def test_no_cache_and_cache_dir(cli, project: Path, tmp_path: Path, monkeypatch) -> None:
+    lint_json(cli, project, "--no-cache", "jobs")
+    assert not (project / ".snaplint_cache").exists()
+    monkeypatch.setenv("SNAPLINT_NO_CACHE", "1")
+    lint_json(cli, project, "jobs")
+    assert not (project / ".snaplint_cache").exists()
+    monkeypatch.delenv("SNAPLINT_NO_CACHE")
+    lint_json(cli, project, "--cache-dir", "elsewhere/c", "jobs")
+    assert list((project / "elsewhere" / "c" / "v1").glob("*.json"))
+
+
+def test_corrupt_cache_is_ignored_and_rewritten(cli, project: Path, stats) -> None:
+    expected = lint_json(cli, project, "jobs")
+    for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
+        f.write_text('{"format": 1, "key": "x", "files": [')  # torn
+    assert lint_json(cli, project, "jobs") == expected
+    assert stats[-1]["hits"] == 0
+    assert lint_json(cli, project, "jobs") == expected
+    assert stats[-1]["hits"] == 7
+
+
+def test_project_rules_stay_correct_on_a_warm_cache(
+    cli, project: Path, stats, with_project_rule
+) -> None:
+    jobs = project / "jobs"
+    (jobs / "job5.yaml").write_text(
+        "# moved down\n\n" + CLEAN.format(name="job0").replace('"910001"', '"910005"')
+    )
+    cold = lint_json(cli, project, "jobs")
+    dup = [d for d in cold if d["rule"] == "test-same-name"]
+    assert [(d["file"], d["message"]) for d in dup] == [
+        ("jobs/job5.yaml", "name job0 is also used at jobs/job0.yaml:4")
+    ]
+    # unchanged set: the project stage itself comes from the cache
+    calls = len(with_project_rule.CALLS)
+    assert lint_json(cli, project, "jobs") == cold
+    assert stats[-1]["project_cached"] == 1 and len(with_project_rule.CALLS) == calls
+
+    # another file changes: project rules run again over every document, the cached ones
+    # included, and a finding on a cached document is located in its (re-parsed) file
+    (jobs / "job3.yaml").write_text(CLEAN.format(name="job5").replace('"910001"', '"910003"'))
+    (jobs / "job5.yaml").write_text(
+        "# moved down\n\n" + CLEAN.format(name="job4").replace('"910001"', '"910005"')
+    )
+    (jobs / "job0.yaml").write_text("# top\n" + (jobs / "job0.yaml").read_text())
+    warm = lint_json(cli, project, "jobs")
+    assert stats[-1]["hits"] == 4 and stats[-1]["project_cached"] == 0
+    assert with_project_rule.CALLS[-1] == 7  # every checked document, cached or not
+    assert warm == lint_json(cli, project, "--no-cache", "jobs")
+    assert [(d["file"], d["message"]) for d in warm if d["rule"] == "test-same-name"] == [
+        ("jobs/job5.yaml", "name job4 is also used at jobs/job4.yaml:4")
+    ]
+
+
+def test_pre_commit_style_run_sees_the_whole_project(
+    cli, project: Path, stats, with_project_rule
+) -> None:
+    jobs = project / "jobs"
+    lint_json(cli, project, "jobs")  # warm the cache
+    (jobs / "new.yaml").write_text(CLEAN.format(name="job2").replace('"910001"', '"910077"'))
+    found = lint_json(cli, project, "jobs/new.yaml", "jobs/job1.yaml")
+    # reported only for the files given, yet found against the whole project
+    assert {d["file"] for d in found} == {"jobs/new.yaml"}
+    ours = [d["message"] for d in found if d["rule"] == "test-same-name"]
+    assert ours == ["name job2 is also used at jobs/job2.yaml:4"]
+    assert stats[-1]["misses"] == 1  # only the new file was linted; the context came from cache
+    _, out, _ = cli("lint", "--format", "concise", "jobs/job1.yaml", cwd=project)
+    assert "(1 file, 1 document checked)" in out  # context files are not counted as checked
+
+
+def test_no_secret_in_the_cache(cli, project: Path, with_project_rule) -> None:
+    (project / "jobs" / "secret.yaml").write_text(with_secret("secret"))
+    (project / "jobs" / "literal.yaml").write_text(
+        CLEAN.format(name="literal").replace("${env:AWS_SECRET_ACCESS_KEY}", SECRET_VALUE)
+    )
+    lint_json(cli, project, "jobs")
+    stored = "".join(p.read_text() for p in (project / ".snaplint_cache").rglob("*.json"))
+    assert '"job0"' in stored  # document data of secret-free documents is stored ...
+    assert SECRET_VALUE not in stored  # ... never a document holding a literal secret
+
+
+def test_resolve_env_and_stdin_are_not_cached(cli, project: Path, stats) -> None:
+    lint_json(cli, project, "--resolve-env", "jobs")
+    assert not (project / ".snaplint_cache").exists()
+    code, out, err = cli(
+        "lint", "--format", "json", "-", cwd=project, stdin=CLEAN.format(name="x").encode()
+    )
+    assert code == 0, err
+    assert json.loads(out) == []
+    assert not (project / ".snaplint_cache").exists()
+
+
+def test_workers_give_the_same_results(
+    cli, project: Path, stats, monkeypatch, with_project_rule
+) -> None:
+    jobs = project / "jobs"
+    for i in range(40):
+        (jobs / f"many{i}.yaml").write_text(
+            CLEAN.format(name=f"many{i % 30}").replace('"910001"', f'"92{i:04d}"')
+        )
+    serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
+    monkeypatch.setattr(cache_mod, "PARALLEL_MIN_FILES", 4)
+    parallel = lint_json(cli, project, "-j", "2", "jobs")
+    assert stats[-1]["workers"] == 2
+    assert parallel == serial
+    assert sum(d["rule"] == "test-same-name" for d in parallel) == 10
+    assert lint_json(cli, project, "jobs") == serial  # and from the cache
+
+
+def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
+    cmd = [sys.executable, "-m", "snaplint", "lint", "--format", "json", "jobs"]
+    procs = [
+        subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 1 for p in procs), [e.decode() for _, e in outputs]
+    assert len({o for o, _ in outputs}) == 1  # everyone got the same answer
+    for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
+        json.loads(f.read_text())  # never torn
+    assert not list((project / ".snaplint_cache" / "v1").glob("*.tmp"))
