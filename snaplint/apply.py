@@ -82,6 +82,7 @@ class Outcome:
     reason: str | None = None
     sid: str | None = None
     elapsed: float = 0.0
+    changed: bool = True  # False: nothing was changed (e.g. the session already ran)
 
 
 class Hooks(Protocol):
@@ -303,6 +304,7 @@ class Executor:
         exc: BaseException | None = None,
         sid: str | None = None,
         started: float | None = None,
+        changed: bool = True,
     ) -> Outcome:
         fields = _error_fields(exc) if exc is not None else {}
         outcome = Outcome(
@@ -315,6 +317,7 @@ class Executor:
             fields.get("reason") if exc is not None else None,
             sid,
             self.monotonic() - started if started is not None else 0.0,
+            changed,
         )
         with self._lock:
             self.outcomes[c.name] = outcome
@@ -545,6 +548,7 @@ class Executor:
                     "the recorded session is still running (code 53); kept",
                     sid=previous.sid,
                     started=started,
+                    changed=False,
                 )
             self.record(
                 Record(
@@ -557,6 +561,7 @@ class Executor:
                 SUCCEEDED,
                 f"already running (code {code}: {error.get('reason')}); its sid is unknown",
                 started=started,
+                changed=False,
             )
         if retry and (_is(exc, "ResourceExpiredError") or _is(exc, "ResourceMismatchError")):
             self.record(Record(c.name, "start", "uncertain", error=error, **base))
@@ -585,7 +590,7 @@ def _stopped_detail(exc: BaseException) -> str:
 
 def summary_counts(outcomes: list[Outcome]) -> dict[str, int]:
     """Succeeded changes per kind, for the closing summary."""
-    done = [o for o in outcomes if o.result == SUCCEEDED]
+    done = [o for o in outcomes if o.result == SUCCEEDED and o.changed]
     return {
         "start": sum(1 for o in done if o.action == Action.CREATE),
         "update": sum(1 for o in done if o.action == Action.UPDATE),
