@@ -67,6 +67,10 @@ spec:
 ## Options
 None.
 
+## Fix safety
+Safe, when offered: if exactly one documented key is close and not already present, the fix
+renames the key, keeping its value, position, quoting and comments.
+
 ## Source
 API-26 (field names are case-sensitive); ERR-old code 2; BP checklist #2, #5.
 """

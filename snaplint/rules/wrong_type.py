@@ -66,6 +66,11 @@ spec:
 ## Options
 None.
 
+## Fix safety
+Safe, when offered: a number where a string is expected is quoted (`uid: 910001` →
+`uid: "910001"`), and a scalar where a list is expected is wrapped (`fileType: jpg` →
+`fileType: [jpg]`). The fix is offered only when the result satisfies the field's schema.
+
 ## Source
 API-26 acquire/start (field types); ERR-old code 2.
 """
