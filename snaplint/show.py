@@ -118,7 +118,13 @@ def headline(change: Change) -> str:
     return f"# {addr} is up to date"
 
 
-def render_plan(plan: Plan, *, color: bool = False, title: str | None = None) -> str:
+def render_plan(
+    plan: Plan,
+    *,
+    color: bool = False,
+    title: str | None = None,
+    nothing: str = "The live sessions match the manifests.",
+) -> str:
     """The whole plan as text (drift, actions, diagnostics, summary)."""
     out: list[str] = []
     if plan.drift:
@@ -138,9 +144,7 @@ def render_plan(plan: Plan, *, color: bool = False, title: str | None = None) ->
         shown = []
     if not plan.options.refresh_only and not any(c.action != Action.NOOP for c in plan.changes):
         if not plan.errors:
-            out.append(
-                _paint("No changes.", "1;32", color) + " The live sessions match the manifests."
-            )
+            out.append(_paint("No changes.", "1;32", color) + f" {nothing}")
             out.append("")
         for c in shown:  # unknown / sid-unknown notes
             out.append("  " + _paint(headline(c), _COLORS["note"], color))

@@ -444,3 +444,30 @@ def test_state_commands(project: Project):
     code, out, _ = project.run("show")
     assert "job.alpha: running" in out
     project.assert_no_secret_leaked()
+
+
+def test_refresh_false_plans_without_the_api(project: Project):
+    project.job("alpha", "chan-a", "910001")
+    applied(project)
+    project.emu.control("DELETE", "requests")
+    project.emu.advance(310)  # the session ended, but a plan without refresh cannot know
+    code, out, _ = project.run("plan", "--refresh=false", "--detailed-exitcode")
+    assert code == 0 and "No changes." in out
+    assert project.emu.request_log() == []
+    code, out, _ = project.run("plan", "--detailed-exitcode")
+    assert code == 2 and "session ended" in out
+
+
+def test_plan_warns_while_the_state_is_locked(project: Project):
+    from snaplint.backends import LockInfo
+    from snaplint.backends.file import FileBackend
+
+    project.job("alpha", "chan-a", "910001")
+    applied(project)
+    holder = FileBackend(project.state_path)
+    info = holder.lock(LockInfo.new("apply"))
+    try:
+        code, _out, err = project.run("plan")
+        assert code == 0 and "the state is locked by apply" in err
+    finally:
+        holder.unlock(info.id)

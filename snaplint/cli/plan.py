@@ -586,10 +586,16 @@ def show_plan(ctx: Context, plan: Plan, operation: str = "plan") -> None:
         ctx.events.plan(plan, operation)
         return
     ctx.say()
-    title = None
     if operation == "destroy":
-        title = "snaplint will stop the following sessions:"
-    ctx.out.write(render_plan(plan, color=ctx.color, title=title))
+        text = render_plan(
+            plan,
+            color=ctx.color,
+            title="snaplint will stop the following sessions:",
+            nothing="No recorded session to stop.",
+        )
+    else:
+        text = render_plan(plan, color=ctx.color)
+    ctx.out.write(text)
     ctx.out.flush()
 
 
@@ -625,8 +631,11 @@ def _run(args: argparse.Namespace) -> int:
     planned = make(ctx, project, store, options)
     plan = planned.plan
     show_plan(ctx, plan)
-    if args.out and not plan.errors:
-        _save(ctx, planned, project, Path(args.out))
+    if args.out:
+        if plan.errors:
+            ctx.note(f"The plan has errors: it was not saved to {args.out}.", "warn")
+        else:
+            _save(ctx, planned, project, Path(args.out))
     if plan.errors or plan.unknown:
         return EXIT_ERROR
     if args.detailed_exitcode and plan.has_changes:
