@@ -425,6 +425,17 @@ def connect(ctx: Context) -> tuple[Any, str]:
     return client, description
 
 
+def _note_target(ctx: Context) -> None:
+    """Say which service the plan is for, without connecting (nothing to refresh)."""
+    from snaplint.connection import ConnectionConfigError, describe_connection
+
+    try:
+        conn = describe_connection(endpoint=_api(ctx).get("endpoint"), env=ctx.env)
+    except ConnectionConfigError:
+        return  # reported when apply connects
+    ctx.note(f"Planning for {conn.description}")
+
+
 def refresh_state(ctx: Context, client: Any, state: State, options: PlanOptions) -> dict[str, Live]:
     from snaplint.refresh import refresh
 
@@ -558,6 +569,8 @@ def make(
     if options.refresh and any(j.status == "running" for j in state):
         client, _ = connect(ctx)
         live = refresh_state(ctx, client, state, options)
+    else:
+        _note_target(ctx)
     desired_list, diagnostics = desire(ctx, project, state.salt) if project else ([], [])
     plan = make_plan(
         desired_list,
