@@ -34,6 +34,9 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # snapshot manifests are a few KB; 10 
 MAX_EXPANDED_NODES = 250_000  # per document, after alias expansion (alias bombs)
 _BINARY_SNIFF = 8192
 
+# snaplint's own JSON files (saved plans, state) may live next to manifests
+_OWN_FORMATS = frozenset({"snaplint-plan", "snaplint-state"})
+
 _ACQUIRE_KEYS = frozenset(
     {
         "scene",
@@ -692,6 +695,8 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
             )
         )
         return
+    if data.get("format") in _OWN_FORMATS:
+        return  # a saved plan or state file of snaplint's own: not a manifest, not a problem
     if "apiVersion" in data or "kind" in data:
         api, kind = data.get("apiVersion"), data.get("kind")
         if api == JOB_API_VERSION and kind == JOB_KIND:

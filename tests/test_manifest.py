@@ -218,3 +218,9 @@ def test_control_characters_are_a_finding() -> None:
 def test_unreadable_path(tmp_path: Path) -> None:
     [p] = load_file(str(tmp_path / "missing.yaml")).problems
     assert p.rule == "unreadable-file"
+
+
+def test_snaplint_own_plan_and_state_files_are_not_manifests() -> None:
+    for fmt in ("snaplint-plan", "snaplint-state"):
+        lf = load_text(f'{{"format": "{fmt}", "version": 1}}\n')
+        assert lf.problems == [] and lf.documents == []
