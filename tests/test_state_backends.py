@@ -3,28 +3,68 @@
 A backend only moves bytes (state, backup, journal) and holds a lock; lineage and serial are
 checked one layer up, by :class:`snaplint.state.StateStore`, whose behaviour on each backend
 is part of the suite too. To run the suite on another backend, subclass
-:class:`BackendConformance` and provide the ``make_backend`` fixture: a factory returning a
-new handle on *the same* stored state each time it is called (two handles = two processes).
+:class:`BackendConformance` and provide the ``spec`` fixture: the project config's ``state``
+section, the environment and the project root that :func:`snaplint.backends.open_backend`
+opens it from. ``make_backend(workspace=None)`` then returns a new handle on *the same*
+stored state each time it is called (two handles = two processes); a subprocess can open it
+from the same spec (a holder that dies).
+
+The suite runs on the file backend and on PostgreSQL (a real throwaway server, see
+``tests/pg_server.py``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from snaplint.backends import Backend, LockError, LockInfo
+from snaplint.backends import Backend, BackendError, LockError, LockInfo, open_backend
 from snaplint.backends.file import FileBackend
 from snaplint.state import State, StateError, StateStore, decode, encode
+from snaplint.workspaces import list_workspaces
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class StoreSpec:
+    """Where a backend's state lives, as the CLI would find it."""
+
+    config: dict[str, Any]
+    root: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def open(self, workspace: str | None = None) -> Backend:
+        return open_backend(self.config, project_root=self.root, env=self.env, workspace=workspace)
 
 
 class BackendConformance:
     @pytest.fixture
-    def make_backend(self):  # pragma: no cover - provided by subclasses
+    def spec(self) -> StoreSpec:  # pragma: no cover - provided by subclasses
         raise NotImplementedError
+
+    @pytest.fixture
+    def make_backend(self, spec: StoreSpec):
+        handles: list[Backend] = []
+
+        def make(workspace: str | None = None) -> Backend:
+            handles.append(spec.open(workspace))
+            return handles[-1]
+
+        yield make
+        for handle in handles:
+            handle.close()
 
     # -- bytes ------------------------------------------------------------------------------
 
@@ -161,11 +201,106 @@ class BackendConformance:
         with pytest.raises(StateError, match="lineage"):
             store2.save(other)
 
+    # -- a holder that dies ------------------------------------------------------------------
+
+    def test_lock_released_when_holder_dies(self, spec, make_backend):
+        """A killed holder (SIGKILL: no cleanup at all) leaves no lock behind."""
+        code = (
+            "import json, sys, time\n"
+            "from pathlib import Path\n"
+            "from snaplint.backends import LockInfo, open_backend\n"
+            "spec = json.loads(sys.argv[1])\n"
+            "b = open_backend(spec['config'], project_root=Path(spec['root']), env=spec['env'])\n"
+            "info = b.lock(LockInfo.new('apply'))\n"
+            'b.journal_append(b\'{"before":"death"}\')\n'
+            "print(info.id, flush=True)\n"
+            "time.sleep(120)\n"
+        )
+        payload = json.dumps({"config": spec.config, "root": str(spec.root), "env": spec.env})
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, payload], stdout=subprocess.PIPE, text=True, env=env
+        )
+        try:
+            lock_id = proc.stdout.readline().strip()
+            assert lock_id, "the holder did not lock"
+            with pytest.raises(LockError) as err:
+                make_backend().lock(LockInfo.new("apply"))
+            assert err.value.holder is not None
+            assert (err.value.holder.id, err.value.holder.pid) == (lock_id, proc.pid)
+        finally:
+            proc.kill()
+            proc.wait()
+        # what it journaled survives it; its lock does not (allow the server a moment)
+        b = make_backend()
+        assert b.journal_read() == [b'{"before":"death"}']
+        held = b.lock(LockInfo.new("apply"), timeout=5)
+        b.unlock(held.id)
+
+    # -- workspaces ---------------------------------------------------------------------------
+
+    def test_workspaces_have_separate_state_and_journal(self, make_backend):
+        default, staging, production = (
+            make_backend(),
+            make_backend("staging"),
+            make_backend("production"),
+        )
+        default.write(b"d1")
+        staging.write(b"s1")
+        staging.write(b"s2")
+        staging.journal_append(b'{"w":"staging"}')
+        assert default.read() == b"d1" and default.read_backup() is None
+        assert make_backend("staging").read() == b"s2"
+        assert make_backend("staging").read_backup() == b"s1"
+        assert production.read() is None and production.journal_read() == []
+        assert default.journal_read() == []
+        assert make_backend("default").read() == b"d1"  # "default" is the default workspace
+
+    def test_workspaces_have_separate_locks(self, make_backend):
+        staging = make_backend("staging")
+        held = staging.lock(LockInfo.new("apply"))
+        production = make_backend("production")
+        other = production.lock(LockInfo.new("apply"))  # at once: not the same lock
+        assert make_backend().lock_holder() is None
+        assert make_backend("staging").lock_holder().id == held.id
+        assert make_backend("production").lock_holder().id == other.id
+        with pytest.raises(LockError):
+            make_backend("staging").lock(LockInfo.new("apply"))
+        staging.unlock(held.id)
+        production.unlock(other.id)
+
+    def test_workspace_list(self, spec, make_backend):
+        def names() -> list[str]:
+            return list_workspaces(spec.config, project_root=spec.root, env=spec.env)
+
+        assert names() == ["default"]
+        make_backend("staging").write(b"s")
+        make_backend("production").lock(LockInfo.new("apply"))  # locked, never written
+        assert names() == ["default", "staging"]
+        make_backend("production").write(b"p")
+        make_backend().write(b"d")
+        assert names() == ["default", "production", "staging"]
+
+    @pytest.mark.parametrize("name", ["../escape", "Prod", "a/b", "", "-x", "x" * 64])
+    def test_invalid_workspace_names_are_refused(self, spec, name):
+        with pytest.raises(BackendError, match="invalid workspace name"):
+            open_backend(spec.config, project_root=spec.root, env=spec.env, workspace=name or "..")
+
 
 class TestFileBackend(BackendConformance):
     @pytest.fixture
-    def make_backend(self, tmp_path):
-        return lambda: FileBackend(tmp_path / ".snaplint" / "state.json")
+    def spec(self, tmp_path):
+        return StoreSpec({}, tmp_path)
+
+
+@pytest.mark.postgres
+class TestPostgresBackend(BackendConformance):
+    @pytest.fixture
+    def spec(self, tmp_path, pg_server):
+        # a schema of its own per test: a fresh, empty store (created on first use)
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        env = {"SNAPLINT_PG_DSN": pg_server.dsn, "SNAPLINT_PG_SCHEMA": schema}
+        return StoreSpec({"backend": "postgres"}, tmp_path, env)
 
 
 # --------------------------------------------------------------------------- file specifics

@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import socket
 import uuid
 from collections.abc import Mapping
@@ -29,6 +30,8 @@ ENV_BACKEND = "SNAPLINT_STATE_BACKEND"
 ENV_STATE_PATH = "SNAPLINT_STATE_PATH"
 ENV_WORKSPACE = "SNAPLINT_WORKSPACE"
 DEFAULT_WORKSPACE = "default"
+# as config.schema.json's state.workspace: safe as a folder name and as a database key
+WORKSPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,17 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def check_workspace(name: str) -> str:
+    """``name`` if it is a valid workspace name (it becomes a folder name of the file
+    backend: no ``/`` or ``..``), else :class:`BackendError`."""
+    if not WORKSPACE_NAME.match(name):
+        raise BackendError(
+            f"invalid workspace name {name!r}: lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit, at most 63 characters"
+        )
+    return name
+
+
 def open_backend(
     config_state: Mapping[str, Any],
     *,
@@ -174,6 +188,8 @@ def open_backend(
     """
     kind = env.get(ENV_BACKEND) or config_state.get("backend") or "file"
     workspace = workspace or env.get(ENV_WORKSPACE) or config_state.get("workspace")
+    if workspace:
+        check_workspace(workspace)
     if kind == "file":
         from snaplint.backends.file import FileBackend
 
@@ -186,8 +202,10 @@ def open_backend(
         return FileBackend(path)
     if kind == "postgres":
         try:
-            from snaplint.backends import postgres  # type: ignore[attr-defined]
+            import psycopg  # noqa: F401  (the backend's driver: say so if it is missing)
+
+            from snaplint.backends import postgres
         except ImportError as exc:
             raise BackendError(f"the postgres state backend is not available: {exc}") from exc
-        return postgres.open_from_env(env, workspace=workspace or DEFAULT_WORKSPACE)  # type: ignore[no-any-return]
+        return postgres.open_from_env(env, workspace=workspace or DEFAULT_WORKSPACE)
     raise BackendError(f"unknown state backend {kind!r} (file or postgres)")

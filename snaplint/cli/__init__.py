@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "state": "state",
     "import": "import_",
     "force-unlock": "force_unlock",
+    "workspace": "workspace",
 }
 
 

@@ -57,10 +57,20 @@ def _duration(value: str) -> float:
 def add_common_arguments(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
     p.add_argument("--config", metavar="FILE", help="project configuration (default: discovered)")
     p.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR too)")
+    add_workspace_argument(p)
     if json_flag:
         p.add_argument(
             "--json", action="store_true", help="line-delimited JSON events instead of text"
         )
+
+
+def add_workspace_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workspace",
+        metavar="NAME",
+        help="the state to use, e.g. staging or production (default: SNAPLINT_WORKSPACE, "
+        "state.workspace, or default); each workspace has its own state and lock",
+    )
 
 
 def add_lock_arguments(p: argparse.ArgumentParser) -> None:

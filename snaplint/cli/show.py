@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from snaplint.cli.plan import EXIT_ERROR, EXIT_OK, Context
+from snaplint.cli.plan import EXIT_ERROR, EXIT_OK, Context, add_workspace_argument
 
 NAME = "show"
 HELP = "Show a saved plan (text or --json), or the state when no plan is given."
@@ -17,6 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="project configuration (default: discovered)")
     p.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR too)")
     p.add_argument("--json", action="store_true", help="one JSON document (Terraform's shape)")
+    add_workspace_argument(p)  # the state summarised without a PLANFILE
 
 
 def run(args: argparse.Namespace) -> int:
