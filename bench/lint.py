@@ -1,0 +1,297 @@
+"""Lint benchmark: snaplint (cold cache, warm cache, one file) against check-jsonschema.
+
+    python bench/lint.py              # 2,000 manifests, 5 rounds
+    python bench/lint.py --n 20000    # 20,000 manifests
+
+Generates N realistic manifests (one SnapshotJob of ~35 lines each: several vendors,
+regions, intervals, labels; all clean, as most files in a real tree are) in a project
+folder, exports snaplint's job schema (``snaplint schema --kind job``) and then runs, in
+one go and interleaved round by round so that machine noise hits every contender alike:
+
+* ``snaplint lint`` on the tree with an empty cache (cold; every rule runs),
+* ``snaplint lint`` on the tree with the cache filled by an earlier run (warm),
+* ``snaplint lint`` on one file of the tree (what pre-commit does; the rest of the project
+  is loaded as context for the project rules, from the cache),
+* ``snaplint lint --no-cache`` on one file outside any project (the file alone),
+* ``check-jsonschema --schemafile job.schema.json`` on all files and on one file.
+
+Every run is a fresh process, timed wall-clock from start to exit, with its peak memory
+(max RSS) from ``wait4``. Prints the medians, the ratios and the issue's targets.
+
+check-jsonschema lives in the bench's own virtualenv (``--bench-venv``, default
+``~/.cache/snaplint/bench-venv``), created on first use with ``pip install
+check-jsonschema ruamel.yaml.clib`` (the C parser is its fastest configuration); snaplint is
+installed there from this tree (a regular, non-editable install) at every start. ``PYTHONDONTWRITEBYTECODE`` is removed from the
+environment and every command runs once before timing, so both tools run from compiled
+bytecode, as they do when installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TEMPLATE = """# Screenshots of {purpose} for {team}
+apiVersion: snaplint/v1
+kind: SnapshotJob
+metadata:
+  name: {name}
+  labels:
+    team: {team}
+    env: {env}
+spec:
+  cname: {cname}
+  uid: "{uid}"
+  acquire:
+    resourceExpiredHour: 24
+    region: {acquire_region}
+  clientRequest:
+    recordingConfig:
+      channelType: {channel_type}
+      streamTypes: {stream_types}
+      videoStreamType: 0
+      maxIdleTime: {idle}
+      subscribeVideoUids: [{video_uids}]
+      subscribeUidGroup: 0
+    snapshotConfig:
+      captureInterval: {interval}
+      fileType: ["jpg"]
+    storageConfig:
+      vendor: {vendor}
+      region: {region}
+      bucket: {bucket}
+      accessKey: ${{env:{key_env}_ACCESS_KEY}}
+      secretKey: ${{env:{key_env}_SECRET_KEY}}
+      fileNamePrefix: ["shots", "{prefix}"]
+"""
+# (vendor, storage region, acquire region, env prefix): documented combinations
+STORAGE = [(1, 0, "NA", "AWS"), (1, 3, "NA", "AWS"), (2, 1, "CN", "OSS"), (1, 11, "EU", "AWS")]
+TEAMS = ["education", "support", "moderation", "events", "qa"]
+PURPOSES = ["live classrooms", "support calls", "town halls", "webinars", "game streams"]
+
+
+def generate(folder: Path, n: int, seed: int = 7) -> list[Path]:
+    rnd = random.Random(seed)
+    jobs = folder / "jobs"
+    jobs.mkdir(parents=True)
+    (folder / ".snaplint.yaml").write_text('api-revision: "2020-10"\nmode: individual\n')
+    files = []
+    for i in range(n):
+        vendor, region, acquire_region, key_env = rnd.choice(STORAGE)
+        team = rnd.choice(TEAMS)
+        uids = ", ".join(f'"{rnd.randint(1000, 99999)}"' for _ in range(rnd.randint(1, 2)))
+        text = TEMPLATE.format(
+            purpose=rnd.choice(PURPOSES),
+            team=team,
+            env=rnd.choice(["production", "staging"]),
+            name=f"{team}-job-{i}",
+            cname=f"{team}{i}",
+            uid=900000 + i,
+            acquire_region=acquire_region,
+            channel_type=rnd.choice([0, 1]),
+            stream_types=rnd.choice([1, 2]),
+            idle=rnd.choice([300, 600, 1800]),
+            video_uids=uids,
+            interval=rnd.choice([5, 10, 15, 30, 60]),
+            vendor=vendor,
+            region=region,
+            bucket=f"acme-{team}-shots",
+            key_env=key_env,
+            prefix=f"{team}{i}",
+        )
+        path = jobs / f"job-{i:05d}.yaml"
+        path.write_text(text)
+        files.append(path)
+    return files
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def ensure_venv(venv: Path) -> tuple[Path, Path]:
+    """check-jsonschema and a regular (non-editable) install of this tree's snaplint.
+
+    A regular install is what users run (bytecode compiled at install), and it is immune to
+    edits of the working tree while the benchmark runs (which would invalidate the cache).
+    """
+    python = venv / "bin" / "python"
+    if not (venv / "bin" / "check-jsonschema").exists():
+        print(f"creating {venv} with check-jsonschema ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "check-jsonschema", "ruamel.yaml.clib"],
+            check=True,
+        )
+    print("installing snaplint from this tree into the bench venv ...", file=sys.stderr)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(REPO)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(REPO)],
+        check=True,
+    )
+    return venv / "bin" / "check-jsonschema", venv / "bin" / "snaplint"
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int]:
+    """Wall time (s), peak RSS (KiB) and exit code of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.stderr is not None:
+        proc.stderr.close()
+    return elapsed, int(usage.ru_maxrss), proc.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--n", type=int, default=2000, help="number of manifests (default 2000)")
+    p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    p.add_argument("--workdir", type=Path, help="where to generate (default: a temp folder)")
+    p.add_argument("--keep", action="store_true", help="keep the generated files")
+    p.add_argument(
+        "--bench-venv",
+        type=Path,
+        default=Path.home() / ".cache" / "snaplint" / "bench-venv",
+        help="virtualenv holding check-jsonschema (created if missing)",
+    )
+    p.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = p.parse_args(argv)
+
+    cjs, installed = ensure_venv(args.bench_venv)
+    snaplint = str(installed)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="snaplint-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "GITHUB_ACTIONS")
+    }
+    env.pop("SNAPLINT_NO_CACHE", None)
+    try:
+        project = work / "project"
+        if project.exists():
+            shutil.rmtree(project)
+        files = generate(project, args.n)
+        rel = [str(f.relative_to(project)) for f in files]
+        single = work / "single"
+        single.mkdir(exist_ok=True)
+        shutil.copy(files[0], single / "one.yaml")
+        schema = work / "job.schema.json"
+        with open(schema, "w") as fh:
+            subprocess.run([snaplint, "schema", "--kind", "job"], stdout=fh, check=True, env=env)
+        cold_cache = work / "cold-cache"
+
+        def cold() -> list[str]:
+            shutil.rmtree(cold_cache, ignore_errors=True)
+            return [snaplint, "lint", "-q", "--cache-dir", str(cold_cache), "jobs"]
+
+        contenders = {
+            "snaplint cold": (cold, project),
+            "snaplint warm": (lambda: [snaplint, "lint", "-q", "jobs"], project),
+            "snaplint one file (in project)": (lambda: [snaplint, "lint", "-q", rel[0]], project),
+            "snaplint one file (alone)": (
+                lambda: [snaplint, "lint", "-q", "--no-cache", "one.yaml"],
+                single,
+            ),
+            "check-jsonschema all": (
+                lambda: [str(cjs), "--schemafile", str(schema), *rel],
+                project,
+            ),
+            "check-jsonschema one file": (
+                lambda: [str(cjs), "--schemafile", str(schema), "one.yaml"],
+                single,
+            ),
+        }
+        times: dict[str, list[float]] = {k: [] for k in contenders}
+        rss: dict[str, list[int]] = {k: [] for k in contenders}
+        # warm-up: bytecode for both tools, and the cache the warm runs use
+        for name, (cmd, cwd) in contenders.items():
+            _, _, code = run(cmd(), cwd, env)
+            if code != 0:
+                raise SystemExit(f"{name} failed (exit {code}) on clean manifests")
+        for r in range(args.rounds):
+            order = list(contenders)
+            random.Random(r).shuffle(order)  # interleaved, in a different order each round
+            for name in order:
+                cmd, cwd = contenders[name]
+                elapsed, peak, code = run(cmd(), cwd, env)
+                assert code == 0, name
+                times[name].append(elapsed)
+                rss[name].append(peak)
+            print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
+
+        med = {k: statistics.median(v) for k, v in times.items()}
+        peak = {k: max(v) for k, v in rss.items()}
+        cjs_all, cjs_one = med["check-jsonschema all"], med["check-jsonschema one file"]
+        cold_target = 8.0 if args.n >= 20000 else 4.0
+        ratios = [
+            (
+                "cold: check-jsonschema all / snaplint cold",
+                cjs_all / med["snaplint cold"],
+                f">= {cold_target}x",
+            ),
+            (
+                "warm: check-jsonschema all / snaplint warm",
+                cjs_all / med["snaplint warm"],
+                ">= 20x",
+            ),
+            (
+                "one file alone: snaplint / check-jsonschema",
+                med["snaplint one file (alone)"] / cjs_one,
+                "<= 0.5x",
+            ),
+            (
+                "one file in project: snaplint / check-jsonschema",
+                med["snaplint one file (in project)"] / cjs_one,
+                "(<= 0.5x)",
+            ),
+        ]
+        print(
+            f"\nsnaplint lint benchmark: {args.n} manifests, {args.rounds} interleaved rounds, {os.cpu_count()} CPUs"
+        )
+        print(f"{'contender':<34} {'median s':>9} {'min s':>8} {'peak RSS MiB':>13}")
+        for name in contenders:
+            print(
+                f"{name:<34} {med[name]:>9.3f} {min(times[name]):>8.3f} {peak[name] / 1024:>13.1f}"
+            )
+        print()
+        for label, value, target in ratios:
+            ok = _meets(value, target)
+            print(f"{label:<50} {value:>7.2f}x  target {target:<10} {'ok' if ok else 'MISSED'}")
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "n": args.n,
+                        "median_s": med,
+                        "peak_rss_kib": peak,
+                        "ratios": {label: v for label, v, _ in ratios},
+                    },
+                    indent=2,
+                )
+            )
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _meets(value: float, target: str) -> bool:
+    number = float(target.strip("()").split()[1].rstrip("x"))
+    return value >= number if ">=" in target else value <= number
+
+
+if __name__ == "__main__":
+    sys.exit(main())
