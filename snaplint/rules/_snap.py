@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from snaplint.diagnostics import JsonPath
 from snaplint.refs import is_ref
@@ -48,33 +49,54 @@ def known(value: Any) -> bool:
     return value is not None and not is_ref(value)
 
 
+# Every manifest rule asks for the start request and its sections; computing them once per
+# document (not once per rule) keeps the rules cheap on the clean documents most runs see.
+_VIEWS: WeakKeyDictionary[Any, _View] = WeakKeyDictionary()
+
+
+class _View:
+    __slots__ = ("path", "request", "sections", "snapshot")
+
+    def __init__(self, doc: Document) -> None:
+        path = doc.start_request_path
+        request = doc.start_request if path is not None else None
+        self.request: dict[str, Any] | None = request
+        self.path: JsonPath = path or ()
+        self.sections: dict[str, tuple[dict[str, Any], JsonPath] | None] = {}
+        self.snapshot = doc.kind == "job" or (
+            request is not None and isinstance(request.get("snapshotConfig"), dict)
+        )
+
+
+def _view(doc: Document) -> _View:
+    view = _VIEWS.get(doc)
+    if view is None:
+        view = _VIEWS[doc] = _View(doc)
+    return view
+
+
 def start_request(doc: Document) -> tuple[dict[str, Any], JsonPath] | None:
     """The start ``clientRequest`` (acquire bodies: ``startParameter``) and its path."""
-    request = doc.start_request
-    path = doc.start_request_path
-    if request is None or path is None:
-        return None
-    return request, path
+    view = _view(doc)
+    return None if view.request is None else (view.request, view.path)
 
 
 def section(doc: Document, name: str) -> tuple[dict[str, Any], JsonPath] | None:
     """A mapping inside the start request (``recordingConfig``, ``storageConfig``…) and its path."""
-    found = start_request(doc)
-    if found is None:
-        return None
-    request, path = found
-    value = request.get(name)
-    if not isinstance(value, dict):
-        return None
-    return value, (*path, name)
+    view = _view(doc)
+    try:
+        return view.sections[name]
+    except KeyError:
+        pass
+    value = view.request.get(name) if view.request is not None else None
+    found = (value, (*view.path, name)) if isinstance(value, dict) else None
+    view.sections[name] = found
+    return found
 
 
 def is_snapshot(doc: Document) -> bool:
     """A document that asks for screenshots: every job, and bodies with ``snapshotConfig``."""
-    if doc.kind == "job":
-        return True
-    found = start_request(doc)
-    return found is not None and isinstance(found[0].get("snapshotConfig"), dict)
+    return _view(doc).snapshot
 
 
 def stream_types(recording: dict[str, Any]) -> int | None:

@@ -85,6 +85,7 @@ both revisions (reference §2.3, §2.4, §2.6).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from snaplint.diagnostics import Edit, Finding, Fix, JsonPath
@@ -99,35 +100,56 @@ SUPPRESSIBLE = False
 _SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": "acquire-request"}
 
 
-def _expand(data: Any, pattern: tuple[str, ...], prefix: JsonPath = ()) -> Iterator[JsonPath]:
-    """Concrete paths in ``data`` matching a secret-path pattern (``*`` = any key or index)."""
-    if not pattern:
-        yield prefix
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        items = data.items() if isinstance(data, dict) else enumerate(data or [])
-        for key, value in items if isinstance(data, dict | list) else ():
-            yield from _expand(value, rest, (*prefix, key))
-    elif isinstance(data, dict) and head in data:
-        yield from _expand(data[head], rest, (*prefix, head))
+@cache
+def _trie(kind: str) -> dict[str, Any]:
+    """The secret paths of a document kind as a tree: one walk visits each mapping once."""
+    from snaplint.schema import secret_paths
+
+    root: dict[str, Any] = {}
+    for pattern in secret_paths(_SCHEMA_FOR_KIND[kind]):
+        node = root
+        for part in pattern:
+            node = node.setdefault(part, {})
+        node[_LEAF] = True
+    return root
+
+
+_LEAF = "\0leaf"
+
+
+def _secret_paths(data: Any, trie: dict[str, Any]) -> list[JsonPath]:
+    """Paths in ``data`` of the fields the trie marks (``*`` = any key or index)."""
+    found: list[JsonPath] = []
+    stack: list[tuple[Any, dict[str, Any], JsonPath]] = [(data, trie, ())]
+    while stack:
+        node, sub, path = stack.pop()
+        for part, child in sub.items():
+            if part == _LEAF:
+                found.append(path)
+            elif part == "*":
+                if isinstance(node, dict):
+                    stack.extend((v, child, (*path, k)) for k, v in node.items())
+                elif isinstance(node, list):
+                    stack.extend((v, child, (*path, i)) for i, v in enumerate(node))
+            elif isinstance(node, dict) and part in node:
+                stack.append((node[part], child, (*path, part)))
+    return found
 
 
 def check(doc: Any, ctx: Any) -> Iterator[Finding]:
-    from snaplint.schema import secret_paths  # cached after the first document
-
-    for pattern in sorted(secret_paths(_SCHEMA_FOR_KIND[doc.kind])):
-        for path in _expand(doc.data, pattern):
-            value = doc.get(path)
-            if not isinstance(value, str) or value == "" or was_reference(doc, path):
-                continue
-            field = str(path[-1])
-            ref = f"${{env:{env_name(doc, field)}}}"
-            yield Finding(
-                path,
-                f"{field} holds a literal secret; keep credentials out of manifests and "
-                f"reference them from the environment, e.g. {ref}",
-                fix=Fix(
-                    f"replace the literal {field} with {ref}", (Edit("set", path, ref),), safe=False
-                ),
-            )
+    for path in _secret_paths(doc.data, _trie(doc.kind)):
+        value = doc.get(path)
+        if not isinstance(value, str) or value == "" or was_reference(doc, path):
+            continue
+        field = str(path[-1])
+        ref = f"${{env:{env_name(doc, field)}}}"
+        yield Finding(
+            path,
+            f"{field} holds a literal secret; keep credentials out of manifests and "
+            f"reference them from the environment, e.g. {ref}",
+            fix=Fix(
+                f"replace the literal {field} with {ref}",
+                (Edit("set", path, ref),),
+                safe=False,
+            ),
+        )
