@@ -94,9 +94,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an internal error is a message and exit 2, never a bare traceback
         if os.environ.get("SNAPLINT_DEBUG"):
             raise
+        if _is_state_failure(exc):
+            # the state's storage failed (unreachable database, full disk, a lost lock):
+            # an operation that failed, not a bug to report
+            print(f"snaplint: error: {exc}", file=sys.stderr)
+            return EXIT_FINDINGS
         print(
             f"snaplint: internal error: {type(exc).__name__}: {exc}\n"
             "(set SNAPLINT_DEBUG=1 for a traceback; please report it)",
             file=sys.stderr,
         )
         return EXIT_USAGE
+
+
+def _is_state_failure(exc: BaseException) -> bool:
+    # looked up only if already imported: the lint path never loads the state code
+    backends, state = sys.modules.get("snaplint.backends"), sys.modules.get("snaplint.state")
+    kinds = tuple(
+        getattr(module, name)
+        for module, name in (
+            (backends, "BackendError"),
+            (backends, "LockError"),
+            (state, "StateError"),
+        )
+        if module is not None
+    )
+    return bool(kinds) and isinstance(exc, kinds)

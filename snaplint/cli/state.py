@@ -1,4 +1,4 @@
-"""``snaplint state list | show NAME | rm NAME | unprotect NAME``: inspect and edit the state."""
+"""``snaplint state list | show | rm | unprotect | migrate``: inspect, edit and move the state."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from snaplint.cli.plan import (
 )
 
 NAME = "state"
-HELP = "List, show, forget or unprotect the jobs recorded in the state."
+HELP = "List, show, forget or unprotect the jobs recorded in the state; migrate it."
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,6 +37,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     unprotect.add_argument("name", metavar="NAME")
     add_common_arguments(unprotect, json_flag=False)
     add_lock_arguments(unprotect)
+    from snaplint.cli import state_migrate
+
+    state_migrate.add_parser(sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
         return _list(ctx, args.long)
     if command == "show":
         return _show(ctx, args.name)
+    if command == "migrate":
+        from snaplint.cli import state_migrate
+
+        return state_migrate.run(ctx, args)
     return _edit(ctx, args)
 
 
