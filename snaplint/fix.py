@@ -302,7 +302,12 @@ def _replace(node: Any, value: Any, text: str, flow: bool) -> tuple[int, int, st
             return start, end, f"[{old}]"  # wrapping keeps the scalar exactly as written
     if node.id == "scalar" and isinstance(value, str) and node.style in ("'", '"'):
         return start, end, _quoted(value, node.style)
-    return start, end, render(value, flow=flow)
+    new = render(value, flow=flow)
+    if node.id == "scalar" and node.style in ("|", ">"):
+        # a block scalar runs to the start of the next line: keep that line break
+        old = text[start:end]
+        new += old[len(old.rstrip("\r\n")) :]
+    return start, end, new
 
 
 def _same_scalar(node: Any, value: Any) -> bool:

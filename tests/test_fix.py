@@ -221,6 +221,18 @@ def test_block_delete_takes_the_nested_lines_with_it() -> None:
     ]
 
 
+def test_a_block_scalar_secret_is_replaced_up_to_its_line_break() -> None:
+    text = JOB.replace(
+        "      secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'   # a literal secret\n",
+        "      secretKey: |\n        wJalrXUtnFEMI\n\n      stsToken: ${env:AWS_SESSION_TOKEN}\n",
+    )
+    result = _fix(text, unsafe=True)
+    assert result.fixed.endswith(
+        "      secretKey: ${env:LESSON42_SHOTS_SECRET_KEY}\n\n"
+        "      stsToken: ${env:AWS_SESSION_TOKEN}\n"
+    )
+
+
 def test_a_fix_that_makes_the_file_worse_is_dropped() -> None:
     linter = _linter()
     text = JOB.replace("      # subscribeUidGroup is missing\n", "      subscribeUidGroup: 1\n")
