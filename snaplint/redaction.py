@@ -10,6 +10,7 @@ line) can be scrubbed with :func:`scrub`; :class:`Secret` holds one value whose 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -102,3 +103,35 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for value in sorted({s for s in secrets if len(s) >= _MIN_SCRUB_LENGTH}, key=len, reverse=True):
         text = text.replace(value, "***")
     return text
+
+
+_LINE_PATTERN: re.Pattern[str] | None = None
+
+
+def _line_pattern() -> re.Pattern[str]:
+    global _LINE_PATTERN
+    if _LINE_PATTERN is None:
+        from snaplint.schema import secret_field_names
+
+        names = "|".join(sorted(map(re.escape, SECRET_KEYS | secret_field_names())))
+        _LINE_PATTERN = re.compile(
+            rf"""(?P<key>(?P<q>["']?)\b(?:{names})(?P=q)\s*:[ \t]*)"""
+            r"""(?P<value>"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,}\]#][^,}\]#]*)"""
+        )
+    return _LINE_PATTERN
+
+
+def mask_source_line(line: str) -> str:
+    """A YAML/JSON source line with the values of secret keys replaced by ``***``.
+
+    Works on text, not structure, so it also covers lines of files that do not parse.
+    ``${env:NAME}`` references are not secrets and stay visible.
+    """
+
+    def mask(m: re.Match[str]) -> str:
+        value = m.group("value").rstrip()
+        if "${env:" in value and value.strip("\"' ").startswith("${env:"):
+            return m.group(0)
+        return m.group("key") + "***" + m.group("value")[len(value) :]
+
+    return _line_pattern().sub(mask, line)

@@ -352,3 +352,21 @@ def test_every_kind_of_bad_input_in_one_run(tmp_path: Path, repo: Path) -> None:
         "unknown-keys.yaml": {"unknown-field"},
         "wrong-types.yaml": {"wrong-type"},
     }
+
+
+def test_text_snippets_never_show_literal_secrets(cli, tmp_path: Path) -> None:
+    secret = "Sup3rSecretValue42"
+    f = tmp_path / "job.yaml"
+    f.write_text(
+        CLEAN.replace("${env:AWS_SECRET_ACCESS_KEY}", secret)
+        .replace("${env:AWS_ACCESS_KEY_ID}", "AKIA" + secret)
+        .replace("bucket: shots", "bucket: 7")  # a finding on a line near the secrets
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        f'accessKey: "{secret}\n'
+    )  # unterminated: a syntax error on the secret's line
+    for fmt in ("text", "concise", "json"):
+        code, out, err = cli("lint", "--format", fmt, str(f), str(broken))
+        assert code == 1
+        assert secret not in out + err, fmt

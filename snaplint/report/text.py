@@ -31,7 +31,7 @@ def render(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
         if options.show_source and not options.quiet:
             source = result.sources.get(d.file)
             if source is not None:
-                write(_snippet(source.line(d.line), d, color))
+                write(_snippet(_shown_line(source.line(d.line), d), d, color))
     if options.statistics:
         write(statistics(result.diagnostics))
     if not options.quiet or result.count("error"):
@@ -43,6 +43,16 @@ def _headline(d: Diagnostic, color: bool) -> str:
     if not color:
         return f"{where} {d.severity} {d.rule} {d.message}\n"
     return f"{_BOLD}{where}{_RESET} {_COLORS[d.severity]}{d.severity}{_RESET} {_DIM}{d.rule}{_RESET} {d.message}\n"
+
+
+def _shown_line(line: str, d: Diagnostic) -> str:
+    """The source line as it may be shown: secret values never reach the terminal or CI logs."""
+    from snaplint.redaction import SECRET_KEYS, mask_source_line
+
+    if d.path and str(d.path[-1]) in SECRET_KEYS and "${env:" not in line:
+        # a finding on a secret field itself: hide everything from its value on
+        return line[: max(d.column - 1, 0)] + "***"
+    return mask_source_line(line)
 
 
 def _snippet(line: str, d: Diagnostic, color: bool) -> str:
