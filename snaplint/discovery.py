@@ -75,8 +75,13 @@ def discover(
     excluded = Excluder(exclude)
     included = re.compile("|".join(fnmatch.translate(p) for p in include) or "(?!)").match
 
-    def add(path: str) -> None:
-        key = path if path == "-" else os.path.realpath(path)
+    def add(path: str, walked: bool = False) -> None:
+        # the walk does not follow symlinks, so an absolute path identifies a walked file;
+        # only paths given explicitly may be links to the same file
+        if path == "-":
+            key = path
+        else:
+            key = os.path.abspath(path) if walked else os.path.realpath(path)
         if key not in seen:
             seen.add(key)
             out.append(path)
@@ -108,5 +113,5 @@ def discover(
             dirnames[:] = sorted(d for d in dirnames if not excluded(prefix + d))
             for name in sorted(filenames):
                 if included(name) and not excluded(prefix + name):
-                    add(os.path.join(dirpath, name))
+                    add(os.path.join(dirpath, name), walked=True)
     return out
