@@ -10,7 +10,8 @@ flow or block style, blank lines, line endings, a BOM, and JSON formatting.
 (A ruamel.yaml round-trip load → edit → dump keeps comments and key order, but re-emits the whole
 document: it normalises indentation and sequence offsets, re-wraps long flow lists and rewrites
 JSON files as YAML flow style, so it cannot promise byte-for-byte output outside the fixed spans.
-Splicing can, and is simpler to verify.)
+Splicing can, and is simpler to verify. ruamel.yaml still writes every new fragment: its
+emitter decides whether a value must be quoted to keep its type under YAML 1.1.)
 
 Fixing never breaks a file: the fixed text is linted again, and a fix is kept only if the file
 does not get worse — no new load problem (syntax, duplicate key, unknown document) and no more
@@ -24,9 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import io
 import json
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -384,33 +385,54 @@ def _newline(text: str) -> str:
 
 # --------------------------------------------------------------------------- rendering
 
-_PLAIN_SAFE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_.\-/${}:]*$")
-_YAML_WORDS = frozenset(
-    {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
-)  # YAML 1.1 booleans and null, in any case
-
 
 def render(value: Any, *, flow: bool = False) -> str:
-    """A value as YAML (and JSON, when ``flow``) source text, on one line."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, str):
-        if not flow and _PLAIN_SAFE.match(value) and value.lower() not in _YAML_WORDS:
-            return value
-        return json.dumps(value, ensure_ascii=False)
+    """A value as source text on one line.
+
+    ``flow`` (JSON files, and values inside flow collections): JSON, which is valid there too.
+    Otherwise YAML 1.1 from ruamel.yaml's emitter, which knows exactly when a string must be
+    quoted to stay a string (``'yes'``, ``'910001'``, ``'0x1F'``, ``'a: b'``); 1.1 because the
+    linter's parser (libyaml) reads YAML 1.1.
+    """
+    if flow:
+        try:
+            return json.dumps(value, ensure_ascii=False)
+        except TypeError as exc:
+            raise FixError(f"cannot write a {type(value).__name__}") from exc
+    return _yaml_fragment(value)
+
+
+_EMITTER: Any = None
+
+
+def _yaml_fragment(value: Any) -> str:
+    """One-line YAML: collections in flow style, scalars as ruamel.yaml's emitter writes them,
+    except that a string needing quotes gets double quotes (as in the Agora docs and JSON)."""
     if isinstance(value, list):
-        return "[" + ", ".join(render(v, flow=True) for v in value) + "]"
+        return "[" + ", ".join(_yaml_fragment(v) for v in value) + "]"
     if isinstance(value, dict):
         return (
             "{"
-            + ", ".join(f"{json.dumps(k)}: {render(v, flow=True)}" for k, v in value.items())
+            + ", ".join(f"{_yaml_fragment(k)}: {_yaml_fragment(v)}" for k, v in value.items())
             + "}"
         )
-    raise FixError(f"cannot write a {type(value).__name__}")
+    global _EMITTER
+    if _EMITTER is None:
+        from ruamel.yaml import YAML
+
+        _EMITTER = YAML(typ="rt")
+        _EMITTER.version = (1, 1)
+        _EMITTER.width = 2**30  # one line, however long
+    out = io.StringIO()
+    try:
+        _EMITTER.dump(value, out)
+    except Exception as exc:  # ruamel raises its own RepresenterError for unknown types
+        raise FixError(f"cannot write a {type(value).__name__}") from exc
+    # "%YAML 1.1\n--- <value>\n[...\n]": keep only the value
+    text = out.getvalue().partition("\n--- ")[2].removesuffix("\n...\n").removesuffix("\n")
+    if isinstance(value, str) and text.startswith("'"):
+        return json.dumps(value, ensure_ascii=False)
+    return text
 
 
 def _quoted(value: str, style: str) -> str:
