@@ -80,8 +80,10 @@ def discover(
         # only paths given explicitly may be links to the same file
         if path == "-":
             key = path
+        elif walked:
+            key = os.path.abspath(path)
         else:
-            key = os.path.abspath(path) if walked else os.path.realpath(path)
+            key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
             out.append(path)

@@ -115,6 +115,10 @@ class Linter:
         self.contexts = self._contexts()
         self.manifest_rules = [r for r in table if r.ID in self.enabled and r.SCOPE == "manifest"]
         self.project_rules = [r for r in table if r.ID in self.enabled and r.SCOPE == "project"]
+        for pattern, selectors in config.per_file_ignores.items():
+            self._select(
+                selectors, f"per-file-ignores[{pattern!r}]"
+            )  # unknown rules fail now, not mid-run
         self.suppressible_override = {
             rid for sel in config.suppressible for rid in table.matching(sel)
         }
@@ -160,8 +164,14 @@ class Linter:
                 mode=self.options.mode or self.config.mode,
                 now=self.now,
                 resolve_env=self.options.resolve_env,
+                default_app_id=self._default_app_id(),
             )
         return contexts
+
+    def _default_app_id(self) -> str | None:
+        # the precedence plan/apply use: spec.appId, then AGORA_APP_ID, then api.app-id
+        app = self.env.get("AGORA_APP_ID") or self.config.section("api").get("app-id")
+        return app if isinstance(app, str) and app else None
 
     # -- running --
 

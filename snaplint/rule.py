@@ -54,6 +54,9 @@ class RuleContext:
     mode: str | None = None  # URL mode for raw bodies (``--mode``); jobs carry spec.mode
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     resolve_env: bool = False  # ${env:NAME} already substituted
+    default_app_id: str | None = (
+        None  # App ID of jobs without spec.appId (AGORA_APP_ID, api.app-id)
+    )
 
     def mode_of(self, doc: Document) -> str | None:
         """The URL mode a document will be started with (None when unknown)."""

@@ -370,3 +370,22 @@ def test_text_snippets_never_show_literal_secrets(cli, tmp_path: Path) -> None:
         code, out, err = cli("lint", "--format", fmt, str(f), str(broken))
         assert code == 1
         assert secret not in out + err, fmt
+
+
+def test_jobs_without_app_id_use_the_project_app_id(cli, tmp_path: Path) -> None:
+    app = "0123456789abcdef0123456789abcdef"
+    (tmp_path / ".snaplint.yaml").write_text(f"api:\n  app-id: {app}\n")
+    (tmp_path / "a.yaml").write_text(CLEAN)
+    (tmp_path / "b.yaml").write_text(
+        CLEAN.replace("  name: lesson42\n", "  name: other\n").replace(
+            "  cname:", f"  appId: {app}\n  cname:"
+        )
+    )
+    code, out, _ = cli("lint", "-q", ".", cwd=tmp_path)
+    assert code == 1 and "duplicate-recorder" in out  # the same App: the second start fails (53)
+
+
+def test_unknown_rule_in_per_file_ignores_is_a_usage_error(cli, project: Path) -> None:
+    (project / ".snaplint.yaml").write_text("per-file-ignores: {'jobs/*': [no-such-rule]}\n")
+    code, _, err = cli("lint", "jobs", cwd=project)
+    assert code == 2 and "no-such-rule" in err and "internal error" not in err

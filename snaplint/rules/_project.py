@@ -14,17 +14,17 @@ def where(doc: Any, path: JsonPath) -> str:
     return f"{doc.source.display}:{span.line}"
 
 
-def recorder_key(doc: Any) -> tuple[str | None, str, str] | None:
+def recorder_key(doc: Any, default_app_id: str | None = None) -> tuple[str | None, str, str] | None:
     """(appId, cname, uid) of a job or raw start body, or None when any part is known later.
 
-    A job without ``spec.appId`` uses the project's App ID; it is written as None, which matches
-    other jobs without one (the linter does not know the project default).
+    A job without ``spec.appId`` uses the project's App ID (``ctx.default_app_id``); when that is
+    unknown too it is written as None, which matches other jobs without one.
     """
     if doc.kind not in ("job", "start"):
         return None  # an acquire body pairs with a start body of the same cname/uid
     body = doc.body
     cname, uid = body.get("cname"), body.get("uid")
-    app = body.get("appId") if doc.kind == "job" else None
+    app = (body.get("appId") if doc.kind == "job" else None) or default_app_id
     if not isinstance(cname, str) or not isinstance(uid, str):
         return None
     if is_ref(cname) or is_ref(uid) or is_ref(app):

@@ -137,7 +137,7 @@ SCOPE = "project"
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     first: dict[tuple[str | None, str, str], Any] = {}
     for doc in docs:
-        key = recorder_key(doc)
+        key = recorder_key(doc, ctx.default_app_id)
         if key is None:
             continue
         if key not in first:

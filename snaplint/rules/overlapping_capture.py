@@ -179,7 +179,7 @@ def _uid_order(uid: str) -> tuple[int, str]:
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     seen: dict[tuple[str | None, str], list[tuple[Any, Subscription, str]]] = {}
     for doc in docs:
-        key = recorder_key(doc)
+        key = recorder_key(doc, ctx.default_app_id)
         video = _video(doc) if key is not None else None
         if key is None or video is None:
             continue
