@@ -37,7 +37,8 @@ _BINARY_SNIFF = 8192
 # snaplint's own JSON files (saved plans, state) may live next to manifests
 _OWN_FORMATS = frozenset({"snaplint-plan", "snaplint-state"})
 
-_ACQUIRE_KEYS = frozenset(
+# Fields of the acquire and start clientRequest (API-26; REF-24 for appsCollection/transcodeOptions)
+ACQUIRE_KEYS = frozenset(
     {
         "scene",
         "resourceExpiredHour",
@@ -47,7 +48,7 @@ _ACQUIRE_KEYS = frozenset(
         "startParameter",
     }
 )
-_START_KEYS = frozenset(
+START_KEYS = frozenset(
     {
         "token",
         "recordingConfig",
@@ -729,7 +730,7 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
     request = data.get("clientRequest")
     if "clientRequest" in data or ("cname" in data and "uid" in data):
         keys = set(request) if isinstance(request, dict) else set()
-        doc.kind = "acquire" if keys & _ACQUIRE_KEYS and not keys & _START_KEYS else "start"
+        doc.kind = "acquire" if keys & ACQUIRE_KEYS and not keys & START_KEYS else "start"
         return
     problems.append(
         Problem(

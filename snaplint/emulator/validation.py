@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from snaplint.filenames import MAX_PREFIX_LENGTH
+from snaplint.manifest import ACQUIRE_KEYS, START_KEYS
 
 MAX_UID = 2**32 - 1
 ALL_STREAMS = "#allstream#"
@@ -49,28 +50,6 @@ STS_VENDORS = frozenset({1, 2, 3})
 ACQUIRE_REGIONS = ("CN", "AP", "EU", "NA")
 
 _TOP_KEYS = frozenset({"cname", "uid", "clientRequest"})
-_ACQUIRE_KEYS = frozenset(
-    {
-        "scene",
-        "resourceExpiredHour",
-        "excludeResourceIds",
-        "region",
-        "regionAffinity",
-        "startParameter",
-    }
-)
-_START_KEYS = frozenset(
-    {
-        "token",
-        "recordingConfig",
-        "recordingFileConfig",
-        "snapshotConfig",
-        "storageConfig",
-        "extensionServiceConfig",
-        "appsCollection",
-        "transcodeOptions",
-    }
-)
 AUDIO_LISTS = ("subscribeAudioUids", "unsubscribeAudioUids", "unSubscribeAudioUids")
 VIDEO_LISTS = ("subscribeVideoUids", "unsubscribeVideoUids", "unSubscribeVideoUids")
 _RECORDING_KEYS = frozenset(
@@ -212,7 +191,7 @@ def check_top(body: Any, *, need_client_request: bool = True) -> tuple[str, str,
 
 def check_acquire(client_request: dict[str, Any]) -> None:
     path = "clientRequest"
-    _known(client_request, _ACQUIRE_KEYS, path)
+    _known(client_request, ACQUIRE_KEYS, path)
     _one_of(client_request, "scene", path, (0, 1, 2))
     if "resourceExpiredHour" in client_request:
         value = client_request["resourceExpiredHour"]
@@ -346,7 +325,7 @@ def check_storage_config(sc: Any, path: str = "clientRequest.storageConfig") -> 
 def check_start(mode: str, client_request: dict[str, Any]) -> None:
     """Validate a start ``clientRequest`` for ``mode`` (reference §2.3–§2.6, §8.1)."""
     path = "clientRequest"
-    _known(client_request, _START_KEYS, path)
+    _known(client_request, START_KEYS, path)
     if "token" in client_request:
         _secret_string(client_request, "token", path, required=True)
     snapshot = client_request.get("snapshotConfig")
