@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -71,6 +72,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     app: EmulatorApp
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away before its answer was written (killed, timed out) is not
+        # an emulator error: socketserver would print a traceback to stderr for each one.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Server6(_Server):
