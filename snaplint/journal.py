@@ -50,7 +50,13 @@ class Record:
     v: int = JOURNAL_VERSION
 
     def encode(self) -> bytes:
-        data = {k: v for k, v in asdict(self).items() if v not in (None, False) or k == "v"}
+        # empty fields are left out; ``protect`` is tri-state (None: the job's flag stays as
+        # it is), so its False must be written
+        data = {
+            k: v
+            for k, v in asdict(self).items()
+            if v not in (None, False) or k == "v" or (k == "protect" and v is False)
+        }
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     @classmethod

@@ -209,7 +209,7 @@ def decode(data: bytes) -> SavedPlan:
             snaplint_version=str(doc.get("snaplint_version", "")),
             extra={k: doc[k] for k in ("root", "paths") if k in doc},
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PlanFileError(f"the plan file is damaged ({type(exc).__name__}: {exc})") from None
 
 

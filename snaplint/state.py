@@ -101,6 +101,9 @@ class JobState:
             status = data.get("status", "running")
             if status not in STATUSES:
                 raise StateError(f"job {name}: unknown status {status!r}")
+            spec = data.get("lastApplied") or {}
+            if not isinstance(spec, dict):
+                raise StateError(f"job {name}: lastApplied must be an object")
             return cls(
                 name=name,
                 app_id=str(data["appId"]),
@@ -112,7 +115,7 @@ class JobState:
                 status=status,
                 started_at=data.get("startedAt"),
                 last_seen_running=data.get("lastSeenRunning"),
-                spec=dict(data.get("lastApplied") or {}),
+                spec=dict(spec),
                 protect=bool(data.get("protect", False)),
                 imported=bool(data.get("imported", False)),
                 evidence=data.get("evidence"),

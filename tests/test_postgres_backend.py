@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import json
 import signal
+import threading
 import time
 import uuid
 from typing import Any
@@ -108,10 +109,17 @@ def test_racing_applies_one_proceeds_the_other_waits_then_names_the_holder(proje
     first, second = project.spawn(*args), project.spawn(*args)
     started = time.monotonic()
     holder = wait_for_holder(project, first if first.poll() is None else second)
-    results = {}
-    for proc in (first, second):
+    results: dict[int, tuple[int, str, str, float]] = {}
+
+    def finish(proc: Any) -> None:  # each one's own end, not the order we wait in
         out, err = proc.communicate(timeout=120)
         results[proc.pid] = (proc.returncode, out, err, time.monotonic() - started)
+
+    waiters = [threading.Thread(target=finish, args=(proc,)) for proc in (first, second)]
+    for waiter in waiters:
+        waiter.start()
+    for waiter in waiters:
+        waiter.join()
     winners = [pid for pid, r in results.items() if r[0] == 0]
     losers = [pid for pid, r in results.items() if r[0] != 0]
     assert len(winners) == 1 and len(losers) == 1, results
