@@ -72,9 +72,14 @@ class FileFix:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        """A unified diff of the fix (empty when nothing changed)."""
+        """A unified diff of the fix (empty when nothing changed). Values of secret fields are
+        masked as in text snippets: the literal secret a fix replaces by a reference must not
+        reach a CI log through the diff."""
+        from snaplint.redaction import mask_source_line
+
         return "".join(
-            difflib.unified_diff(
+            mask_source_line(line)
+            for line in difflib.unified_diff(
                 self.original.splitlines(keepends=True),
                 self.fixed.splitlines(keepends=True),
                 fromfile=f"a/{self.display}",
