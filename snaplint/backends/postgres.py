@@ -66,6 +66,7 @@ ENV_SCHEMA = "SNAPLINT_PG_SCHEMA"
 DEFAULT_SCHEMA = "snaplint"
 CONNECT_TIMEOUT = 10  # seconds; libpq's default is to wait forever
 INFO_WAIT = 1.0  # a new holder writes its info right after locking: wait this long for it
+FORCE_WAIT = 5.0  # force-unlock: how long the terminated holder may take to let go
 POLL_MIN, POLL_MAX = 0.05, 0.5  # lock polling interval while waiting (--lock-timeout)
 # the server probes an idle lock connection after 30 s, then every 10 s, 3 times: a holder
 # whose machine vanished loses the lock within about a minute
@@ -475,10 +476,16 @@ class PostgresBackend:
         # gone (see _check_held). Needs the holder's role (or pg_signal_backend).
         terminated = self._run(
             "force the lock",
-            lambda conn: conn.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,)).fetchone(),
+            lambda conn: conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone(),
         )
         if not terminated or not terminated[0]:
             raise LockError(f"could not end the lock holder's connection (backend pid {pid})")
+        # the signal is asynchronous (the two-argument form that waits needs PostgreSQL 14)
+        deadline = time.monotonic() + FORCE_WAIT
+        while self._holder_pid(key) == pid:
+            if time.monotonic() >= deadline:
+                raise LockError(f"the lock holder's connection (backend pid {pid}) did not end")
+            time.sleep(0.02)
         self._run(
             "force the lock",
             lambda conn: conn.execute(
