@@ -120,7 +120,8 @@ def apply_under_faults(p: Project) -> tuple[int, dict[str, dict[str, Any]], dict
             # refresh could not read the status; or a start whose outcome is unknown, of a
             # job no longer in the manifests (without its secrets it cannot be verified)
             name = d["address"].removeprefix("job.")
-            failures.setdefault(name, {"reason": summary, "detail": d["detail"]})
+            kind = "unknown" if "status unknown" in summary else "sid unknown"
+            failures.setdefault(name, {"reason": summary, "detail": d["detail"], "kind": kind})
     log = p.emu.request_log()
     stats = {
         "requests": len(log),
@@ -132,6 +133,12 @@ def apply_under_faults(p: Project) -> tuple[int, dict[str, dict[str, Any]], dict
         "reported_jobs": len(failures),
     }
     return code, failures, stats
+
+
+def expected_exit(failures: dict[str, dict[str, Any]]) -> int:
+    """1 when a call failed or a status could not be read; a start of unknown outcome whose
+    job left the manifests is only a warning."""
+    return 1 if any(f.get("kind") != "sid unknown" for f in failures.values()) else 0
 
 
 def check(
@@ -202,7 +209,7 @@ def test_apply_converges_under_5xx_drops_429_bursts_and_latency(project: Project
     code, failures, stats = apply_under_faults(project)
     print("apply 1 (create):", json.dumps(stats))
     assert stats["injected_5xx"] > 0 and stats["dropped"] > 0 and stats["429"] > 0
-    assert code == (1 if failures else 0)
+    assert code == expected_exit(failures)
     check(project, desired, failures)
 
     # 2: update, replace and stop a tenth of them each
@@ -220,13 +227,14 @@ def test_apply_converges_under_5xx_drops_429_bursts_and_latency(project: Project
         del desired[name]
     code, failures, stats = apply_under_faults(project)
     print("apply 2 (update/replace/stop):", json.dumps(stats))
-    assert code == (1 if failures else 0)
+    assert code == expected_exit(failures)
     replaced = frozenset(desired[n]["cname"] for n in picked[third : 2 * third])
     check(project, desired, failures, replaced)
 
     # 3: apply again: what failed is done now (or reported once more)
     code, failures, stats = apply_under_faults(project)
     print("apply 3 (converge):", json.dumps(stats))
+    assert code == expected_exit(failures)
     check(project, desired, failures, replaced)
 
     # the outage is over: nothing left to do but what the last apply reported failed
