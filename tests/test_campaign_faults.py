@@ -179,10 +179,12 @@ def check(
 
     for report in failures.values():
         assert report["reason"] and report["detail"], report
-        # a reason the API gave (HTTP status, code) or the network's
-        assert (
-            report.get("http_status") or "HTTP " in report["detail"] or "network" in str(report)
-        ), report
+        if report.get("kind") == "sid unknown":  # the last answer its start got, in brackets
+            assert "its outcome is unknown (" in report["detail"], report
+        else:  # a reason the API gave (HTTP status, code) or the network's
+            assert (
+                report.get("http_status") or "HTTP " in report["detail"] or "network" in str(report)
+            ), report
 
     for name, want in desired.items():
         session = running.get(want["cname"])
