@@ -5,12 +5,13 @@ An apply of many jobs runs against the emulator over HTTP (with some latency, so
 apply takes seconds) and is killed with SIGKILL after a random delay — in the middle of
 starting up, recovering the previous run's journal, refreshing, acquiring, starting,
 journaling, stopping or writing the state, wherever the moment falls. Then apply runs again,
-and is killed again. Halfway, every manifest changes so that each job must be *replaced*
-(stop, then acquire + start), so kills also land between a stop and its new start. After
-the last kill, one apply runs to completion. Through the emulator's session list:
+and is killed again. Whenever an apply finishes all the work, or half the kills are spent,
+every manifest changes so that each job must be *replaced* (stop, then acquire + start): the
+kills land in real work, also between a stop and its new start. After the last kill, one
+apply runs to completion. Through the emulator's session list:
 
 - at every moment no job has two running sessions, and none ever had more sessions than its
-  starts asked for (one, plus one for the replace);
+  starts asked for (one per phase: the create, then each replace);
 - at the end exactly one session runs per job, with the manifest's configuration, and none
   that the state does not know: each is recorded with its sid, or — when the answer to its
   start was lost with the killed process — recorded as running with an unknown sid
@@ -91,13 +92,19 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
     print(f"\ncrash campaign: {JOBS} jobs, {KILLS} kills, seed {SEED}")
     rng = random.Random(SEED)
     write_jobs(project, interval=15)
-    starts_per_job = 1
+    starts_per_job = 1  # one phase per interval: each job gets one session per phase
+    interval, phase_kills = 15, 0
     kills = runs = 0
-    completed = []
+    completed: list[int] = []
     while kills < KILLS:
-        if kills == KILLS // 2 and starts_per_job == 1:
-            write_jobs(project, interval=60)  # every job must now be replaced
-            starts_per_job = 2
+        finished = bool(completed) and completed[-1] == runs
+        if finished or phase_kills >= max(1, KILLS // 2):
+            # the work is done (or half the kills are spent): change every job's interval, so
+            # each must be replaced — stop, acquire, start — and the kills land there
+            interval = 60 if interval == 15 else 15
+            write_jobs(project, interval=interval)
+            starts_per_job += 1
+            phase_kills = 0
         runs += 1
         assert runs <= 4 * KILLS, "the applies keep finishing before their kill"
         # a dead holder's lock is gone at once; the timeout only covers a PostgreSQL
@@ -114,6 +121,7 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
             out, err = proc.communicate()
             assert proc.returncode == -signal.SIGKILL
             kills += 1
+            phase_kills += 1
         else:
             assert proc.returncode == 0, out + err
             completed.append(runs)
@@ -122,7 +130,10 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
         what = "finished" if completed and completed[-1] == runs else f"killed at {delay:.2f} s"
         recovered = "; recovered the journal" if "Recovered an interrupted" in err else ""
         print(f"  apply {runs}: {what}, {running} sessions running{recovered}")
-    print(f"{runs} applies: {kills} killed, {len(completed)} finished before their kill")
+    print(
+        f"{runs} applies: {kills} killed, {len(completed)} finished before their kill; "
+        f"{starts_per_job} phases (create, then replace everything)"
+    )
 
     code, out, err = project.run_process(
         "apply", "--auto-approve", "--lock-timeout", "10s", timeout=300
@@ -145,7 +156,7 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
             continue
         assert rec["status"] == "running", (name, rec)
         assert (rec["sid"], rec["resourceId"]) == (session["sid"], session["resourceId"])
-        assert session["captureInterval"] == 60, name
+        assert session["captureInterval"] == interval, name
     print(f"final: {JOBS} sessions, {len(untracked)} with a sid lost to a kill (untracked)")
 
     # nothing left to do but check the untracked ones (each apply verifies they still run)
