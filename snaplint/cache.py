@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from snaplint.config import CACHE_DIR_NAME
 from snaplint.diagnostics import Diagnostic, Edit, Fix
 from snaplint.manifest import (
     DEFAULT_MAX_FILE_SIZE,
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from snaplint.linter import FileOutcome, Linter, LintResult
 
 CACHE_FORMAT = 1
-DEFAULT_DIR = ".snaplint_cache"
+DEFAULT_DIR = CACHE_DIR_NAME
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 STALE_AFTER = 30 * 24 * 3600  # settings files unused this long are removed
 
@@ -291,11 +292,13 @@ class Cache:
         self._docs: dict[str, Any] | None = None
         self.new_docs: dict[str, Any] = {}
         self.dirty = False  # nothing to write back on a fully warm run
+        self.written_ns = 0  # when the loaded cache was written (guards the stat shortcut)
         self._load()
 
     def _load(self) -> None:
         try:
             with open(self.path, encoding="utf-8") as fh:
+                self.written_ns = os.fstat(fh.fileno()).st_mtime_ns
                 data = json.load(fh)
         except (OSError, ValueError):
             return  # missing, unreadable or torn: start empty
@@ -468,17 +471,34 @@ class Runner:
                 lf = _load_stdin(path, max_size, stdin, display)
                 outcomes[i] = _detached(linter.check_file(path, lf), linter)
                 continue
+            entry: dict[str, Any] | None = None
+            stat: list[int] | None = None
+            real = ""
+            if cache is not None:
+                # realpath costs a few stats per file; only pre-commit's report_only needs it
+                real = realpath(path) if real_needed else os.path.abspath(path)
+                entry = cache.files.get(real)
+                stat = _stat(path)
+                if entry is not None and _unchanged(entry, stat, cache.written_ns):
+                    # same size and mtime, written safely before the cache: same content hash,
+                    # no need to read it (git's index and ruff's cache do the same)
+                    hashes[i] = entry["h"]
+                    self.stats["hits"] += 1
+                    outcome, source = _from_entry(path, real, None, entry, linter)
+                    outcomes[i] = outcome
+                    if entry.get("c"):
+                        lazy[i] = (source, entry)
+                    continue
             raw = read_bytes(path, max_size)
             if isinstance(raw, Problem) or cache is None:
                 todo.append((i, path, raw))
                 continue
             h = content_hash(raw)
             hashes[i] = h
-            # realpath costs a few stats per file; only pre-commit's report_only needs it
-            real = realpath(path) if real_needed else os.path.abspath(path)
-            entry = cache.files.get(real)
             if entry is not None and entry.get("h") == h:
                 self.stats["hits"] += 1
+                entry["st"] = stat  # lets the next run skip reading it
+                cache.dirty = True
                 outcome, source = _from_entry(path, real, raw, entry, linter)
                 outcomes[i] = outcome
                 if entry.get("c"):
@@ -498,6 +518,8 @@ class Runner:
                 cache.dirty = True
                 cache.files[real] = {
                     "h": h,
+                    "st": _stat(path),
+                    "s": slim.text is not None and "snaplint:" in slim.text,
                     "n": slim.document_count,
                     "d": [_diag_row(d) for d in slim.diagnostics],
                     "c": [[idx, kind] for idx, kind, _ in slim.checked],
@@ -601,6 +623,8 @@ class Runner:
                 return [_diag_from_row(file, row) for file, row in cache.project.get("d", [])]
         # the set changed: give cached files their checked documents back
         for i, (source, entry) in lazy.items():
+            if source is None:  # skipped by the stat shortcut: read it now
+                source = _read_source(outcomes[i].path, outcomes[i].display)
             outcomes[i].checked = _restore_checked(source, entry, cache)
         docs = [doc for o in outcomes for doc in o.checked]
         project = linter.project_diagnostics(docs)
@@ -644,19 +668,52 @@ def _outcome_from_slim(path: str, slim: _Slim, real: str) -> FileOutcome:
 
 
 def _from_entry(
-    path: str, real: str, raw: bytes, entry: dict[str, Any], linter: Linter
+    path: str, real: str, raw: bytes | None, entry: dict[str, Any], linter: Linter
 ) -> tuple[FileOutcome, Source | None]:
+    """A cached file's outcome. Without ``raw`` (the stat shortcut) the file is read only when
+    its text is needed now: for its findings' source lines or its suppression comments."""
     from snaplint.linter import FileOutcome
 
     display = _display(path)
     diagnostics = [_diag_from_row(display, row) for row in entry.get("d", [])]
     source: Source | None = None
-    if diagnostics or b"snaplint:" in raw or entry.get("c"):
+    if raw is None and (diagnostics or entry.get("s", True)):
+        read = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+        raw = read if isinstance(read, bytes) else None
+    if raw is not None and (diagnostics or b"snaplint:" in raw or entry.get("c")):
         text = decode(raw)
         source = Source(path, display, text) if isinstance(text, str) else None
     keep = source if (diagnostics or (source is not None and "snaplint:" in source.text)) else None
     outcome = FileOutcome(path, display, real, keep, diagnostics, [], [], int(entry.get("n", 0)))
     return outcome, source
+
+
+# A file whose mtime is this close to the cache's own write time may have changed again within
+# the file system's timestamp granularity without changing size ("racy" in git's words).
+_RACY_NS = 1_000_000_000
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _unchanged(entry: dict[str, Any], stat: list[int] | None, written_ns: int) -> bool:
+    return (
+        stat is not None
+        and entry.get("st") == stat
+        and stat[1] < written_ns - _RACY_NS
+        and isinstance(entry.get("h"), str)
+    )
+
+
+def _read_source(path: str, display: str) -> Source | None:
+    raw = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+    text = decode(raw) if isinstance(raw, bytes) else None
+    return Source(path, display, text) if isinstance(text, str) else None
 
 
 def _display(path: str) -> str:
@@ -671,7 +728,7 @@ def _restore_checked(
 ) -> list[Document]:
     """Checked documents of a cached file: stored data when there is some, else a fresh parse."""
     if source is None:
-        return []
+        return []  # see _restore_lazy: the caller reads files the stat shortcut skipped
     wanted = {int(idx): kind for idx, kind in entry.get("c", [])}
     stored = cache.docs().get(entry.get("h", "")) if cache is not None else None
     if isinstance(stored, list) and {int(i) for i, _, _ in stored} == set(wanted):

@@ -21,6 +21,7 @@ from snaplint.rule import DEFAULT_REVISION
 
 CONFIG_NAMES = (".snaplint.yaml", ".snaplint.yml")
 PYPROJECT = "pyproject.toml"
+CACHE_DIR_NAME = ".snaplint_cache"  # under the project root; snaplint.cache keeps results there
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -117,8 +118,13 @@ def _has_tool_table(pyproject: Path) -> bool:
     return "[tool.snaplint" in text
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate a config file; ``None`` gives the built-in defaults."""
+def load_config(path: Path | None, *, memo: bool = False) -> Config:
+    """Read and validate a config file; ``None`` gives the built-in defaults.
+
+    With ``memo`` (the results cache is enabled), a config whose exact text already validated
+    under this snaplint is not validated again: a pre-commit run then skips importing and
+    compiling the validator. The memo lives in the project's cache folder.
+    """
     if path is None:
         return Config()
     path = path.resolve()
@@ -126,8 +132,43 @@ def load_config(path: Path | None) -> Config:
         raw, locate = _read_pyproject(path)
     else:
         raw, locate = _read_yaml(path)
-    _validate(raw, path, locate)
+    section = raw.get("cache")
+    if isinstance(section, dict) and (section.get("enabled") is False or section.get("dir")):
+        memo = False  # the config turns the cache off or moves it: leave nothing behind
+    marker = _memo_marker(path, raw) if memo else None
+    if marker is None or not marker.exists():
+        _validate(raw, path, locate)
+        if marker is not None:
+            _touch(marker)
     return _build(raw, path)
+
+
+def _memo_marker(path: Path, raw: dict[str, Any]) -> Path | None:
+    import hashlib
+    import json
+
+    from snaplint import __version__
+    from snaplint.schema import schema_dir
+
+    try:
+        schema = (schema_dir() / "config.schema.json").stat()
+    except OSError:
+        return None
+    text = json.dumps(raw, sort_keys=True, default=str)
+    digest = hashlib.blake2b(
+        f"{__version__}\0{schema.st_size}\0{schema.st_mtime_ns}\0{text}".encode(), digest_size=16
+    ).hexdigest()
+    return path.parent / CACHE_DIR_NAME / "config" / f"{digest}.ok"
+
+
+def _touch(marker: Path) -> None:
+    try:
+        if not marker.parent.parent.exists():
+            return  # the cache folder is created (with its .gitignore) by the results cache
+        marker.parent.mkdir(exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a read-only checkout: validate every time
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Any]:

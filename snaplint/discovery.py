@@ -75,15 +75,11 @@ def discover(
     excluded = Excluder(exclude)
     included = re.compile("|".join(fnmatch.translate(p) for p in include) or "(?!)").match
 
-    def add(path: str, walked: bool = False) -> None:
-        # the walk does not follow symlinks, so an absolute path identifies a walked file;
+    def add(path: str, key: str | None = None) -> None:
+        # the walk does not follow symlinks, so a walked file's absolute path identifies it;
         # only paths given explicitly may be links to the same file
-        if path == "-":
-            key = path
-        elif walked:
-            key = os.path.abspath(path)
-        else:
-            key = os.path.realpath(path)
+        if key is None:
+            key = path if path == "-" else os.path.realpath(path)
         if key not in seen:
             seen.add(key)
             out.append(path)
@@ -113,7 +109,8 @@ def discover(
             prefix = _rel(current, base)
             prefix = "" if prefix in ("", ".") else prefix + "/"
             dirnames[:] = sorted(d for d in dirnames if not excluded(prefix + d))
+            absolute_dir = str(current)
             for name in sorted(filenames):
                 if included(name) and not excluded(prefix + name):
-                    add(os.path.join(dirpath, name), walked=True)
+                    add(os.path.join(dirpath, name), os.path.join(absolute_dir, name))
     return out

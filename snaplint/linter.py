@@ -411,6 +411,10 @@ def _validate_options(rule: Any, options: dict[str, Any]) -> None:
         if options:
             raise ConfigError(f"rule {rule.ID} takes no options (got {', '.join(sorted(options))})")
         return
+    import jsonschema_rs
+
+    if jsonschema_rs.validator_for(schema_).is_valid(options):
+        return  # the common case: no need to import jsonschema to explain
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 

@@ -99,6 +99,37 @@ class RuleTable:
         return len(self.rules)
 
 
+def _declares_entry_points(group: str) -> bool:
+    """Whether any installed distribution declares entry points in ``group``.
+
+    A directory scan answers this in about a millisecond; importing ``importlib.metadata``
+    (which pluggy's loader needs) costs ~20 ms on every run, so it is paid only when a
+    snaplint plugin is actually installed. Anything unexpected answers True: load normally.
+    """
+    import sys
+
+    needle = f"[{group}]"
+    try:
+        for folder in sys.path:
+            if not folder or not os.path.isdir(folder):
+                continue
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if not entry.name.endswith((".dist-info", ".egg-info")):
+                        continue
+                    try:
+                        with open(
+                            os.path.join(entry.path, "entry_points.txt"), encoding="utf-8"
+                        ) as fh:
+                            if needle in fh.read():
+                                return True
+                    except OSError:
+                        continue
+    except OSError:
+        return True
+    return False
+
+
 def plugin_manager(
     *, autoload: bool | None = None, allow: Iterable[str] | None = None
 ) -> pluggy.PluginManager:
@@ -107,7 +138,7 @@ def plugin_manager(
     pm.register(_Builtins(), name=BUILTIN_PLUGIN)
     if autoload is None:
         autoload = not os.environ.get(AUTOLOAD_ENV)
-    if autoload:
+    if autoload and _declares_entry_points(hookspecs.PROJECT):
         if allow is not None:
             allowed = set(allow)
             from importlib.metadata import entry_points

@@ -214,3 +214,60 @@ def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
     for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
         json.loads(f.read_text())  # never torn
     assert not list((project / ".snaplint_cache" / "v1").glob("*.tmp"))
+
+
+def _age_files(project: Path, seconds: float) -> None:
+    """Make every manifest look written `seconds` ago (well before the next cache write)."""
+    import os
+    import time
+
+    then = time.time() - seconds
+    for path in (project / "jobs").iterdir():
+        os.utime(path, (then, then))
+
+
+def test_unchanged_files_are_not_even_read_on_a_warm_run(
+    cli, project: Path, stats, monkeypatch
+) -> None:
+    _age_files(project, 60)
+    cold = lint_json(cli, project, "jobs")
+    reads: list[str] = []
+    original = cache_mod.read_bytes
+
+    def counting(path, *args, **kwargs):
+        reads.append(Path(path).name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache_mod, "read_bytes", counting)
+    warm = lint_json(cli, project, "jobs")
+    assert warm == cold and stats[-1]["hits"] == 7
+    assert reads == ["bad.yaml"]  # only the file whose findings need their source lines
+
+
+def test_an_edit_with_the_same_size_is_still_seen(cli, project: Path, stats) -> None:
+    _age_files(project, 60)
+    lint_json(cli, project, "jobs")
+    job = project / "jobs" / "job2.yaml"
+    text = job.read_text()
+    edited = text.replace("captureInterval: 15", "captureInterval: 0 ")  # same length
+    assert len(edited) == len(text)
+    job.write_text(edited)  # a new mtime: the shortcut does not apply
+    found = lint_json(cli, project, "jobs")
+    assert any(
+        d["file"] == "jobs/job2.yaml" and d["rule"] == "capture-interval-out-of-range"
+        for d in found
+    )
+
+
+def test_files_written_just_before_the_cache_are_hashed(
+    cli, project: Path, stats, monkeypatch
+) -> None:
+    # same size and mtime, but too close to the cache's write time to trust (git's "racy" case)
+    lint_json(cli, project, "jobs")
+    reads: list[str] = []
+    original = cache_mod.read_bytes
+    monkeypatch.setattr(
+        cache_mod, "read_bytes", lambda p, *a, **k: reads.append(p) or original(p, *a, **k)
+    )
+    lint_json(cli, project, "jobs")
+    assert len(reads) == 7 and stats[-1]["hits"] == 7

@@ -389,3 +389,25 @@ def test_unknown_rule_in_per_file_ignores_is_a_usage_error(cli, project: Path) -
     (project / ".snaplint.yaml").write_text("per-file-ignores: {'jobs/*': [no-such-rule]}\n")
     code, _, err = cli("lint", "jobs", cwd=project)
     assert code == 2 and "no-such-rule" in err and "internal error" not in err
+
+
+def test_a_validated_config_is_not_validated_again(cli, project: Path, monkeypatch) -> None:
+    import snaplint.config as config_mod
+
+    (project / ".snaplint.yaml").write_text('api-revision: "2020-10"\n')
+    calls: list[Path] = []
+    original = config_mod._validate
+    monkeypatch.setattr(
+        config_mod,
+        "_validate",
+        lambda raw, path, locate: calls.append(path) or original(raw, path, locate),
+    )
+    for _ in range(3):
+        assert cli("lint", "jobs", cwd=project)[0] == 1
+    assert len(calls) == 2  # the first run creates the cache folder, the second leaves the memo
+    (project / ".snaplint.yaml").write_text('api-revision: "2026-06"\n')
+    cli("lint", "jobs", cwd=project)
+    assert len(calls) == 3  # new text: validated again
+    (project / ".snaplint.yaml").write_text("api-revision: 2019\n")
+    assert cli("lint", "jobs", cwd=project)[0] == 2  # an invalid config is never memoised
+    assert cli("lint", "--no-cache", "jobs", cwd=project)[0] == 2

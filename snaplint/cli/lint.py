@@ -154,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
     outputs = resolve_outputs(args)  # usage errors before any work
     paths = args.paths or ["."]
     try:
-        config = load_config(Path(args.config) if args.config else find_config(paths))
+        memo = not (args.no_cache or os.environ.get("SNAPLINT_NO_CACHE") or args.cache_dir)
+        config = load_config(Path(args.config) if args.config else find_config(paths), memo=memo)
     except ConfigError as exc:
         _print_config_error(exc)
         return EXIT_USAGE
