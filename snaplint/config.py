@@ -121,53 +121,71 @@ def _has_tool_table(pyproject: Path) -> bool:
 def load_config(path: Path | None, *, memo: bool = False) -> Config:
     """Read and validate a config file; ``None`` gives the built-in defaults.
 
-    With ``memo`` (the results cache is enabled), a config whose exact text already validated
-    under this snaplint is not validated again: a pre-commit run then skips importing and
-    compiling the validator. The memo lives in the project's cache folder.
+    With ``memo`` (the results cache is enabled), the data of a config file whose exact bytes
+    already validated under this snaplint is kept in the project's cache folder and reused: a
+    warm run then neither parses YAML nor imports a validator.
     """
     if path is None:
         return Config()
     path = path.resolve()
+    marker = _memo_marker(path) if memo else None
+    if marker is not None:
+        remembered = _recall(marker)
+        if remembered is not None:
+            return _build(remembered, path)
     if path.name == PYPROJECT:
         raw, locate = _read_pyproject(path)
     else:
         raw, locate = _read_yaml(path)
+    _validate(raw, path, locate)
     section = raw.get("cache")
     if isinstance(section, dict) and (section.get("enabled") is False or section.get("dir")):
-        memo = False  # the config turns the cache off or moves it: leave nothing behind
-    marker = _memo_marker(path, raw) if memo else None
-    if marker is None or not marker.exists():
-        _validate(raw, path, locate)
-        if marker is not None:
-            _touch(marker)
+        marker = None  # the config turns the cache off or moves it: leave nothing behind
+    if marker is not None:
+        _remember(marker, raw)
     return _build(raw, path)
 
 
-def _memo_marker(path: Path, raw: dict[str, Any]) -> Path | None:
+def _memo_marker(path: Path) -> Path | None:
     import hashlib
-    import json
 
     from snaplint import __version__
     from snaplint.schema import schema_dir
 
     try:
+        data = path.read_bytes()
         schema = (schema_dir() / "config.schema.json").stat()
     except OSError:
         return None
-    text = json.dumps(raw, sort_keys=True, default=str)
-    digest = hashlib.blake2b(
-        f"{__version__}\0{schema.st_size}\0{schema.st_mtime_ns}\0{text}".encode(), digest_size=16
-    ).hexdigest()
-    return path.parent / CACHE_DIR_NAME / "config" / f"{digest}.ok"
+    stamp = f"{__version__}\0{schema.st_size}\0{schema.st_mtime_ns}\0".encode()
+    digest = hashlib.blake2b(stamp + data, digest_size=16).hexdigest()
+    return path.parent / CACHE_DIR_NAME / "config" / f"{digest}.json"
 
 
-def _touch(marker: Path) -> None:
+def _recall(marker: Path) -> dict[str, Any] | None:
+    import json
+
     try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _remember(marker: Path, raw: dict[str, Any]) -> None:
+    import json
+
+    try:
+        text = json.dumps(raw)
+        if json.loads(text) != raw:
+            return  # not plain JSON data (e.g. TOML dates): just validate every time
         if not marker.parent.parent.exists():
             return  # the cache folder is created (with its .gitignore) by the results cache
         marker.parent.mkdir(exist_ok=True)
-        marker.touch()
-    except OSError:
+        tmp = marker.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, marker)  # atomic: a concurrent run reads all of it or nothing
+    except (OSError, TypeError, ValueError):
         pass  # a read-only checkout: validate every time
 
 

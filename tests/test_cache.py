@@ -271,3 +271,19 @@ def test_files_written_just_before_the_cache_are_hashed(
     )
     lint_json(cli, project, "jobs")
     assert len(reads) == 7 and stats[-1]["hits"] == 7
+
+
+def test_a_fully_warm_run_loads_no_parser_or_validator(cli, project: Path) -> None:
+    _age_files(project, 60)
+    (project / "jobs" / "bad.yaml").unlink()  # a clean tree: nothing to show, nothing to parse
+    for _ in range(2):  # the first run fills the cache, the second remembers the config
+        assert cli("lint", "jobs", cwd=project)[0] == 0
+    probe = (
+        "import sys; from snaplint.cli import main; code = main(['lint', '-q', 'jobs']); "
+        "heavy = [m for m in ('yaml', 'jsonschema_rs', 'jsonschema', 'importlib.metadata', "
+        "'requests', 'rich') if m in sys.modules]; print(code, heavy)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=project, capture_output=True, text=True
+    )
+    assert proc.stdout.strip() == "0 []", proc.stdout + proc.stderr
