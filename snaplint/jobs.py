@@ -86,7 +86,7 @@ class UnsetReference(Exception):
         self.job = job
         self.missing = missing
         where = ", ".join(f"{name} ({_dotted(path)})" for path, name in missing)
-        super().__init__(f"job {job}: environment variable not set: {where}")
+        super().__init__(f"job {job}: environment variable not set or empty: {where}")
 
 
 # --------------------------------------------------------------------------- manifests → jobs
@@ -228,6 +228,7 @@ def digest(data: Any) -> str:
 
 def fingerprint(job: Job, salt: str, env: Mapping[str, str]) -> Fingerprint:
     """The secret-free spec of ``job``: what state records and plans compare."""
+    env = refs.defined(env)
     spec = job.spec()
     problems: list[JobProblem] = []
     unset_secrets: list[tuple[JsonPath, str]] = []
@@ -238,7 +239,7 @@ def fingerprint(job: Job, salt: str, env: Mapping[str, str]) -> Fingerprint:
         if name not in env:
             problems.append(
                 JobProblem(
-                    f"job {job.name}: environment variable {name} is not set ({_dotted(path)})",
+                    f"job {job.name}: environment variable {name} is not set or empty ({_dotted(path)})",
                     job.source,
                     job.document,
                     ("spec", *path),
@@ -265,8 +266,9 @@ def fingerprint(job: Job, salt: str, env: Mapping[str, str]) -> Fingerprint:
 def request_bodies(job: Job, env: Mapping[str, str]) -> dict[str, Any]:
     """The real spec with every reference substituted (secrets revealed): apply only.
 
-    Raises :class:`UnsetReference` naming every unset variable.
+    Raises :class:`UnsetReference` naming every unset (or empty) variable.
     """
+    env = refs.defined(env)
     spec = job.spec()
     done, missing = refs.resolve_in_place(spec, env)
     if missing:

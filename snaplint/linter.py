@@ -259,7 +259,10 @@ class Linter:
             for path, name in missing:
                 out.append(
                     self._from_finding(
-                        doc, Finding(path, f"environment variable {name} is not set", ENV_UNSET)
+                        doc,
+                        Finding(
+                            path, f"environment variable {name} is not set or empty", ENV_UNSET
+                        ),
                     )
                 )
         else:

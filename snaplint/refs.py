@@ -40,12 +40,19 @@ def iter_refs(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
             yield p, REF_RE.match(node).group(1)  # type: ignore[union-attr]
 
 
+def defined(env: Mapping[str, str]) -> dict[str, str]:
+    """The variables a reference may use. An empty value is never a valid token, key or
+    setting — it is how a CI secret that was not configured arrives — so it counts as unset."""
+    return {name: value for name, value in env.items() if value}
+
+
 def resolve_in_place(
     data: Any, env: Mapping[str, str]
 ) -> tuple[list[JsonPath], list[tuple[JsonPath, str]]]:
     """Substitute references from ``env`` inside ``data``.
 
-    Returns the paths that were substituted and the (path, name) pairs left unset.
+    Returns the paths that were substituted and the (path, name) pairs left unset (an empty
+    variable counts as unset, see :func:`defined`).
     Values are substituted as strings; the linter coerces a substituted value to
     a number where the schema asks for one (an environment only holds text).
     """
@@ -53,7 +60,7 @@ def resolve_in_place(
     done: list[JsonPath] = []
     missing: list[tuple[JsonPath, str]] = []
     for path, name in found:
-        if name not in env:
+        if not env.get(name):
             missing.append((path, name))
             continue
         parent = data

@@ -411,3 +411,15 @@ def test_a_validated_config_is_not_validated_again(cli, project: Path, monkeypat
     (project / ".snaplint.yaml").write_text("api-revision: 2019\n")
     assert cli("lint", "jobs", cwd=project)[0] == 2  # an invalid config is never memoised
     assert cli("lint", "--no-cache", "jobs", cwd=project)[0] == 2
+
+
+def test_an_empty_variable_counts_as_unset(cli, tmp_path: Path, monkeypatch) -> None:
+    f = tmp_path / "job.yaml"
+    f.write_text(CLEAN)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIA")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "")  # how an unconfigured CI secret arrives
+    code, out, _ = cli("lint", "--resolve-env", "-q", str(f))
+    assert code == 1
+    assert (
+        "env-reference-unset environment variable AWS_SECRET_ACCESS_KEY is not set or empty" in out
+    )

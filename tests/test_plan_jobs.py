@@ -145,7 +145,7 @@ def test_fingerprint_resolves_other_references_with_types():
     assert fp.spec["clientRequest"]["snapshotConfig"]["captureInterval"] == 30
     fp = jobs.fingerprint(job, "s", {"CHAN": "live-1"})
     assert [p.message for p in fp.problems] == [
-        "job a: environment variable EVERY is not set (clientRequest.snapshotConfig.captureInterval)"
+        "job a: environment variable EVERY is not set or empty (clientRequest.snapshotConfig.captureInterval)"
     ]
     fp = jobs.fingerprint(job, "s", {"CHAN": "live-1", "EVERY": "often"})
     assert fp.problems and "captureInterval" in fp.problems[0].message
@@ -159,6 +159,12 @@ def test_request_bodies_reveal_secrets_and_fail_on_unset():
     with pytest.raises(jobs.UnsetReference) as err:
         jobs.request_bodies(job, {"SK": "x"})
     assert "RTC_TOKEN" in str(err.value) and "clientRequest.token" in str(err.value)
+    # an empty variable (an unconfigured CI secret) is unset too: never sent as a value
+    with pytest.raises(jobs.UnsetReference) as err:
+        jobs.request_bodies(job, {"SK": "", "RTC_TOKEN": "tok"})
+    assert "SK" in str(err.value)
+    fp = jobs.fingerprint(job, "s", {"SK": "", "RTC_TOKEN": "tok"})
+    assert [name for _, name in fp.unset_secrets] == ["SK"]
 
 
 @pytest.mark.parametrize(

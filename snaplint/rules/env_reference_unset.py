@@ -1,7 +1,7 @@
 """A `${env:NAME}` reference names an unset environment variable.
 
 ## What it does
-With `--resolve-env`, reports every `${env:NAME}` reference whose variable is not set, at the reference.
+With `--resolve-env`, reports every `${env:NAME}` reference whose variable is not set or is empty, at the reference (an empty value is never a valid token, key or setting: it is how an unconfigured CI secret arrives).
 
 ## Why is this bad?
 apply would send the literal text `${env:NAME}` (or nothing) to Agora: the session fails to start or uploads with wrong credentials.
