@@ -67,6 +67,7 @@ from snaplint.manifest import (
     parse,
     read_bytes,
 )
+from snaplint.rule import prune
 
 if TYPE_CHECKING:
     from snaplint.linter import FileOutcome, Linter, LintResult
@@ -81,11 +82,38 @@ STALE_AFTER = 30 * 24 * 3600  # settings files unused this long are removed
 
 
 class DetachedDocument(Document):
-    """A document kept without its node tree, which is most of its memory.
+    """A document kept for the project stage without its node tree (most of its memory),
+    often with only the fields the project rules declared, and perhaps without its text.
 
-    Project rules read ``data``; when one reports on this document (or reads ``root``),
-    the tree is recovered by parsing the source text again.
+    Project rules read ``data``; when one reports on this document (or reads ``root``), the
+    text is read again if needed and the tree recovered by parsing it; ``full()`` gives the
+    document with all of its data.
     """
+
+    _path: str | None = None
+    _display: str | None = None
+    _source: Source | None = None
+    _root: Any = None
+    _full: Document | None = None
+
+    @classmethod
+    def lazy(cls, path: str, display: str, index: int, data: Any, kind: str) -> DetachedDocument:
+        """A document whose file is read only if a project rule needs its text."""
+        doc = cls(None, index, None, data, kind)  # type: ignore[arg-type]
+        doc._path, doc._display = path, display
+        return doc
+
+    @property  # type: ignore[override]
+    def source(self) -> Source:
+        if self._source is None and self._path is not None:
+            self._source = _read_source(self._path, self._display or self._path) or Source(
+                self._path, self._display or self._path, ""
+            )
+        return self._source  # type: ignore[return-value]
+
+    @source.setter
+    def source(self, value: Source | None) -> None:
+        self._source = value
 
     @property  # type: ignore[override]
     def root(self) -> Any:
@@ -96,6 +124,12 @@ class DetachedDocument(Document):
     @root.setter
     def root(self, value: Any) -> None:
         self._root = value
+
+    def full(self) -> Document:
+        if self._full is None:
+            documents, _ = parse(self.source)
+            self._full = next((d for d in documents if d.index == self.index), self)
+        return self._full
 
 
 def _reparse_root(source: Source, index: int) -> Any:
@@ -394,10 +428,25 @@ class _Slim:
     document_count: int
     checked: list[tuple[int, str, Any]]  # (index, kind, data) of checked docs, if project rules
     secret_free: bool  # no literal secret in any checked document: its data may be cached
+    hash: str | None = None  # content hash, when the worker read the file itself
+    stat: list[int] | None = None  # (size, mtime) taken before that read
 
 
-def _lint_bytes(linter: Linter, path: str, raw: bytes | Problem) -> tuple[FileOutcome, bool]:
-    """Check one file from bytes already read (the bytes that were hashed)."""
+def _lint_bytes(
+    linter: Linter, path: str, raw: bytes | Problem | None
+) -> tuple[FileOutcome, str | None, list[int] | None]:
+    """Check one file: from bytes already read (and hashed), or read here (``raw`` None).
+
+    Returns the outcome and, when read here, the content hash and the (size, mtime) taken
+    before reading — so a file changed while being read is never trusted by the stat shortcut.
+    """
+    h: str | None = None
+    stat: list[int] | None = None
+    if raw is None:
+        stat = _stat(path)
+        raw = read_bytes(path, linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE)
+        if isinstance(raw, bytes):
+            h = content_hash(raw)
     if isinstance(raw, Problem):
         lf = LoadedFile(None, [], [raw])
     else:
@@ -409,14 +458,26 @@ def _lint_bytes(linter: Linter, path: str, raw: bytes | Problem) -> tuple[FileOu
             documents, problems = parse(source)
             lf = LoadedFile(source, documents, problems)
     outcome = linter.check_file(path, lf)
-    return outcome, bool(linter.project_rules)
+    return outcome, h, stat
 
 
-def _slim(linter: Linter, outcome: FileOutcome, secret_names: frozenset[str]) -> _Slim:
-    project = bool(linter.project_rules)
-    checked = [(d.index, d.kind, d.data) for d in outcome.checked] if project else []
+def _slim(
+    linter: Linter,
+    outcome: FileOutcome,
+    secret_names: frozenset[str],
+    h: str | None = None,
+    stat: list[int] | None = None,
+) -> _Slim:
+    checked: list[tuple[int, str, Any]] = []
+    if linter.project_rules:
+        fields = linter.project_fields
+        for d in outcome.checked:
+            # jobs keep only what the project rules read; raw acquire bodies (rare) stay whole
+            data = prune(d.data, fields) if fields is not None and d.kind != "acquire" else d.data
+            checked.append((d.index, d.kind, data))
     text = outcome.source.text if outcome.source is not None else None
-    keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text or checked)
+    # the text is kept for findings and suppressions only: project findings re-read their file
+    keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text)
     secret_free = not any(_has_literal_secret(data, secret_names) for _, _, data in checked)
     return _Slim(
         outcome.display,
@@ -425,6 +486,8 @@ def _slim(linter: Linter, outcome: FileOutcome, secret_names: frozenset[str]) ->
         outcome.document_count,
         checked,
         secret_free,
+        h,
+        stat,
     )
 
 
@@ -436,8 +499,8 @@ def _work(chunk: list[tuple[int, str, bytes | Problem]]) -> list[tuple[int, _Sli
     names = _WORKER["secret_names"]
     out = []
     for i, path, raw in chunk:
-        outcome, _ = _lint_bytes(linter, path, raw)
-        out.append((i, _slim(linter, outcome, names)))
+        outcome, h, stat = _lint_bytes(linter, path, raw)
+        out.append((i, _slim(linter, outcome, names, h, stat)))
     return out
 
 
@@ -461,6 +524,7 @@ class Runner:
 
         outcomes: list[FileOutcome | None] = [None] * len(paths)
         hashes: list[str | None] = [None] * len(paths)
+        stats_before: dict[int, list[int] | None] = {}  # stat taken before the parent read it
         todo: list[tuple[int, str, bytes | Problem]] = []
         lazy: dict[int, tuple[Source | None, dict[str, Any]]] = {}
         real_needed = linter.options.report_only is not None
@@ -489,8 +553,11 @@ class Runner:
                     if entry.get("c"):
                         lazy[i] = (source, entry)
                     continue
+            if entry is None:
+                todo.append((i, path, None))  # read (and hashed) by whoever lints it
+                continue
             raw = read_bytes(path, max_size)
-            if isinstance(raw, Problem) or cache is None:
+            if isinstance(raw, Problem):
                 todo.append((i, path, raw))
                 continue
             h = content_hash(raw)
@@ -504,6 +571,7 @@ class Runner:
                 if entry.get("c"):
                     lazy[i] = (source, entry)
             else:
+                stats_before[i] = stat
                 todo.append((i, path, raw))
 
         self.stats["misses"] = len(todo)
@@ -512,13 +580,13 @@ class Runner:
             slim = slims[i]
             outcome = _outcome_from_slim(path, slim, realpath(path))
             outcomes[i] = outcome
-            h = hashes[i]
+            h = hashes[i] = hashes[i] or slim.hash
             if cache is not None and h is not None:
                 real = outcome.real if real_needed else os.path.abspath(path)
                 cache.dirty = True
                 cache.files[real] = {
                     "h": h,
-                    "st": _stat(path),
+                    "st": stats_before.get(i, slim.stat),
                     "s": slim.text is not None and "snaplint:" in slim.text,
                     "n": slim.document_count,
                     "d": [_diag_row(d) for d in slim.diagnostics],
@@ -549,8 +617,8 @@ class Runner:
                 pass
         out: dict[int, _Slim] = {}
         for i, path, raw in todo:
-            outcome, _ = _lint_bytes(linter, path, raw)
-            out[i] = _slim(linter, outcome, names)
+            outcome, h, stat = _lint_bytes(linter, path, raw)
+            out[i] = _slim(linter, outcome, names, h, stat)
         return out
 
     def _jobs(self, n: int) -> int:
@@ -623,9 +691,7 @@ class Runner:
                 return [_diag_from_row(file, row) for file, row in cache.project.get("d", [])]
         # the set changed: give cached files their checked documents back
         for i, (source, entry) in lazy.items():
-            if source is None:  # skipped by the stat shortcut: read it now
-                source = _read_source(outcomes[i].path, outcomes[i].display)
-            outcomes[i].checked = _restore_checked(source, entry, cache)
+            outcomes[i].checked = _restore_checked(outcomes[i], source, entry, cache)
         docs = [doc for o in outcomes for doc in o.checked]
         project = linter.project_diagnostics(docs)
         if cacheable and cache is not None:
@@ -657,10 +723,14 @@ def _outcome_from_slim(path: str, slim: _Slim, real: str) -> FileOutcome:
     from snaplint.linter import FileOutcome
 
     source = Source(path, slim.display, slim.text) if slim.text is not None else None
-    checked: list[Document] = []
     if source is not None:
-        checked = [
+        checked: list[Document] = [
             DetachedDocument(source, idx, None, data, kind) for idx, kind, data in slim.checked
+        ]
+    else:
+        checked = [
+            DetachedDocument.lazy(path, slim.display, idx, data, kind)
+            for idx, kind, data in slim.checked
         ]
     return FileOutcome(
         path, slim.display, real, source, slim.diagnostics, [], checked, slim.document_count
@@ -724,15 +794,23 @@ def _display(path: str) -> str:
 
 
 def _restore_checked(
-    source: Source | None, entry: dict[str, Any], cache: Cache | None
+    outcome: FileOutcome, source: Source | None, entry: dict[str, Any], cache: Cache | None
 ) -> list[Document]:
-    """Checked documents of a cached file: stored data when there is some, else a fresh parse."""
-    if source is None:
-        return []  # see _restore_lazy: the caller reads files the stat shortcut skipped
+    """Checked documents of a cached file: its stored project data when there is some (the
+    file is read only if a project rule reports on it), else a fresh parse of the file."""
     wanted = {int(idx): kind for idx, kind in entry.get("c", [])}
     stored = cache.docs().get(entry.get("h", "")) if cache is not None else None
     if isinstance(stored, list) and {int(i) for i, _, _ in stored} == set(wanted):
-        return [DetachedDocument(source, int(i), None, data, kind) for i, kind, data in stored]
+        if source is not None:
+            return [DetachedDocument(source, int(i), None, data, kind) for i, kind, data in stored]
+        return [
+            DetachedDocument.lazy(outcome.path, outcome.display, int(i), data, kind)
+            for i, kind, data in stored
+        ]
+    if source is None:
+        source = _read_source(outcome.path, outcome.display)
+        if source is None:
+            return []
     documents, _ = parse(source)
     return [detach(d) for d in documents if d.index in wanted]
 

@@ -35,7 +35,7 @@ from snaplint.manifest import (
     load_text,
 )
 from snaplint.plugins import RuleTable
-from snaplint.rule import RuleContext, is_suppressible, option_defaults
+from snaplint.rule import RuleContext, is_suppressible, option_defaults, project_fields
 
 ENV_UNSET = "env-reference-unset"
 
@@ -115,6 +115,8 @@ class Linter:
         self.contexts = self._contexts()
         self.manifest_rules = [r for r in table if r.ID in self.enabled and r.SCOPE == "manifest"]
         self.project_rules = [r for r in table if r.ID in self.enabled and r.SCOPE == "project"]
+        # what the project stage keeps of each job (None: whole documents)
+        self.project_fields = project_fields(self.project_rules)
         for pattern, selectors in config.per_file_ignores.items():
             self._select(
                 selectors, f"per-file-ignores[{pattern!r}]"

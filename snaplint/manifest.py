@@ -145,6 +145,14 @@ class Document:
         value = self.get(("metadata", "name"))
         return value if isinstance(value, str) else None
 
+    def full(self) -> Document:
+        """This document with all of its data.
+
+        Project rules may be handed documents that keep only the fields the rules declared
+        (``PROJECT_FIELDS``, see :mod:`snaplint.rule`); such a document re-reads itself here.
+        """
+        return self
+
     def get(self, path: JsonPath, default: Any = None) -> Any:
         """The value at ``path`` or ``default``; never raises."""
         node: Any = self.data

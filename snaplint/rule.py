@@ -12,6 +12,12 @@ A rule is a module (or any object) with these attributes::
     def check(doc, ctx): ...                 # manifest: yields Finding
     def check(docs, ctx): ...                # project:  yields (Document, Finding)
 
+A project rule may also declare ``PROJECT_FIELDS``: the JSON paths (from the document root;
+list the raw-body spellings too, e.g. ``("spec", "cname")`` and ``("cname",)``) it reads from
+every document. The linter then keeps only those fields of each job for the project stage,
+which keeps memory flat on large trees; whatever else a rule needs for a particular document
+it reads through ``doc.full()``. Without the declaration a rule gets whole documents.
+
 ``syntax`` rules document problems found by the loader and ``schema`` rules
 document constraints held by the JSON Schemas (``x-snaplint-rule``); neither
 has a ``check``. The module docstring is the rule's documentation, with the
@@ -64,6 +70,41 @@ class RuleContext:
             mode = doc.get(("spec", "mode"), "individual")
             return mode if isinstance(mode, str) else None
         return self.mode
+
+
+def prune(data: Any, fields: Iterable[tuple[str | int, ...]]) -> Any:
+    """A copy of ``data`` holding only the subtrees at ``fields`` (paths that exist)."""
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {}
+    for path in sorted(fields, key=len):
+        node: Any = data
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                break
+        else:
+            target: Any = out
+            for part in path[:-1]:
+                target = target.setdefault(part, {})
+                if not isinstance(target, dict) or target is node:
+                    break  # a shorter path already kept this whole subtree
+            else:
+                if path and path[-1] not in target:
+                    target[path[-1]] = node
+    return out
+
+
+def project_fields(rules: Iterable[Any]) -> tuple[tuple[str | int, ...], ...] | None:
+    """The union of the project rules' PROJECT_FIELDS, or None when one needs whole documents."""
+    union: set[tuple[str | int, ...]] = set()
+    for rule in rules:
+        fields = getattr(rule, "PROJECT_FIELDS", None)
+        if fields is None:
+            return None
+        union.update(tuple(f) for f in fields)
+    return tuple(sorted(union, key=lambda p: tuple(map(str, p))))
 
 
 def rule_id(rule: Any) -> str:

@@ -131,6 +131,8 @@ ID = "duplicate-job-name"
 CODE = "SNP300"
 SEVERITY = "error"
 SCOPE = "project"
+# the project stage keeps only these fields of each job (see snaplint.rule)
+PROJECT_FIELDS = (("metadata", "name"),)
 
 
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:

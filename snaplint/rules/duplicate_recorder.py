@@ -132,6 +132,15 @@ ID = "duplicate-recorder"
 CODE = "SNP301"
 SEVERITY = "error"
 SCOPE = "project"
+# the project stage keeps only these fields of each job (see snaplint.rule)
+PROJECT_FIELDS = (
+    ("metadata", "name"),
+    ("spec", "appId"),
+    ("spec", "cname"),
+    ("spec", "uid"),
+    ("cname",),
+    ("uid",),
+)
 
 
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:

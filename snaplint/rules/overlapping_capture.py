@@ -140,6 +140,26 @@ ID = "overlapping-capture"
 CODE = "SNP302"
 SEVERITY = "warning"
 SCOPE = "project"
+# the project stage keeps only these fields of each job (see snaplint.rule)
+PROJECT_FIELDS = (
+    ("metadata", "name"),
+    ("spec", "appId"),
+    ("spec", "cname"),
+    ("spec", "uid"),
+    ("cname",),
+    ("uid",),
+    *(
+        (*body, "clientRequest", "recordingConfig", name)
+        for body in ((), ("spec",))
+        for name in (
+            "streamTypes",
+            "subscribeVideoUids",
+            "subscribeVideoUid",
+            "unsubscribeVideoUids",
+            "unSubscribeVideoUids",
+        )
+    ),
+)
 
 
 def _video(doc: Any) -> tuple[Subscription, JsonPath] | None:
