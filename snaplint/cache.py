@@ -99,8 +99,11 @@ class DetachedDocument(Document):
     @classmethod
     def lazy(cls, path: str, display: str, index: int, data: Any, kind: str) -> DetachedDocument:
         """A document whose file is read only if a project rule needs its text."""
-        doc = cls(None, index, None, data, kind)  # type: ignore[arg-type]
-        doc._path, doc._display = path, display
+        # one per job of a large tree: skip the dataclass __init__ (source/root are properties)
+        doc = object.__new__(cls)
+        doc.__dict__.update(
+            index=index, data=data, kind=kind, problems=[], _path=path, _display=display
+        )
         return doc
 
     @property  # type: ignore[override]
@@ -210,6 +213,18 @@ def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
     return False
 
 
+class Absolute:
+    """``os.path.abspath`` for the common case — a clean relative path — without normpath."""
+
+    def __init__(self) -> None:
+        self._cwd = os.getcwd()
+
+    def __call__(self, path: str) -> str:
+        if os.path.isabs(path) or path.startswith(".") or "/." in path or "//" in path:
+            return os.path.abspath(path)
+        return f"{self._cwd}{os.sep}{path}"
+
+
 class RealPaths:
     """``os.path.realpath`` with the folders' answers remembered.
 
@@ -220,9 +235,10 @@ class RealPaths:
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
+        self._absolute = Absolute()
 
     def __call__(self, path: str) -> str:
-        absolute = os.path.abspath(path)
+        absolute = self._absolute(path)
         folder, name = os.path.split(absolute)
         real_folder = self._folders.get(folder)
         if real_folder is None:
@@ -454,10 +470,10 @@ def _lint_bytes(
         if isinstance(text, Problem):
             lf = LoadedFile(None, [], [text])
         else:
-            source = Source(path, display_path(path), text)
+            source = Source(path, _display(path), text)
             documents, problems = parse(source)
             lf = LoadedFile(source, documents, problems)
-    outcome = linter.check_file(path, lf)
+    outcome = linter.check_file(path, lf, real="")  # the parent knows the real path
     return outcome, h, stat
 
 
@@ -469,16 +485,21 @@ def _slim(
     stat: list[int] | None = None,
 ) -> _Slim:
     checked: list[tuple[int, str, Any]] = []
+    whole: list[Any] = []  # unpruned data, which may hold literal secrets
     if linter.project_rules:
         fields = linter.project_fields
         for d in outcome.checked:
-            # jobs keep only what the project rules read; raw acquire bodies (rare) stay whole
-            data = prune(d.data, fields) if fields is not None and d.kind != "acquire" else d.data
+            # jobs keep only what the project rules read; raw bodies (rare) stay whole
+            if fields is not None and d.kind == "job":
+                data = prune(d.data, fields)  # secret-free: tests/test_project_fields.py
+            else:
+                data = d.data
+                whole.append(data)
             checked.append((d.index, d.kind, data))
     text = outcome.source.text if outcome.source is not None else None
     # the text is kept for findings and suppressions only: project findings re-read their file
     keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text)
-    secret_free = not any(_has_literal_secret(data, secret_names) for _, _, data in checked)
+    secret_free = not any(_has_literal_secret(data, secret_names) for data in whole)
     return _Slim(
         outcome.display,
         outcome.diagnostics,
@@ -529,6 +550,8 @@ class Runner:
         lazy: dict[int, tuple[Source | None, dict[str, Any]]] = {}
         real_needed = linter.options.report_only is not None
         realpath = RealPaths()
+        absolute = Absolute()
+        keys: dict[int, str] = {}  # the path a file's cache entry and outcome are keyed by
         for i, path in enumerate(paths):
             if path == "-":
                 display = linter.options.stdin_filename
@@ -540,7 +563,7 @@ class Runner:
             real = ""
             if cache is not None:
                 # realpath costs a few stats per file; only pre-commit's report_only needs it
-                real = realpath(path) if real_needed else os.path.abspath(path)
+                real = keys[i] = realpath(path) if real_needed else absolute(path)
                 entry = cache.files.get(real)
                 stat = _stat(path)
                 if entry is not None and _unchanged(entry, stat, cache.written_ns):
@@ -578,11 +601,11 @@ class Runner:
         slims = self._lint(linter, todo, secret_names)
         for i, path, _raw in todo:
             slim = slims[i]
-            outcome = _outcome_from_slim(path, slim, realpath(path))
+            real = keys.get(i) or (realpath(path) if real_needed else absolute(path))
+            outcome = _outcome_from_slim(path, slim, real)
             outcomes[i] = outcome
             h = hashes[i] = hashes[i] or slim.hash
             if cache is not None and h is not None:
-                real = outcome.real if real_needed else os.path.abspath(path)
                 cache.dirty = True
                 cache.files[real] = {
                     "h": h,

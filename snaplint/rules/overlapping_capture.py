@@ -197,11 +197,17 @@ def _uid_order(uid: str) -> tuple[int, str]:
 
 
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
-    seen: dict[tuple[str | None, str], list[tuple[Any, Subscription, str]]] = {}
-    for doc in docs:
+    # most channels are recorded by one job: only channels with several are looked at closer
+    channels: dict[tuple[str | None, str], list[tuple[int, Any, tuple[str | None, str, str]]]] = {}
+    for position, doc in enumerate(docs):
         key = recorder_key(doc, ctx.default_app_id)
-        video = _video(doc) if key is not None else None
-        if key is None or video is None:
+        if key is not None:
+            channels.setdefault((key[0], key[1]), []).append((position, doc, key))
+    shared = sorted(entry for group in channels.values() if len(group) > 1 for entry in group)
+    seen: dict[tuple[str | None, str], list[tuple[Any, Subscription, str]]] = {}
+    for _position, doc, key in shared:
+        video = _video(doc)
+        if video is None:
             continue
         app, cname, uid = key
         sub, path = video
