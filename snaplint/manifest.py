@@ -1,7 +1,8 @@
 """Manifest files → documents that know where every value came from.
 
-This module holds the document model and reading; the YAML mechanics (libyaml's
-composer, node → data conversion, positions) live in :mod:`snaplint.yamlnodes`,
+This module holds the document model and reading; the YAML mechanics live in
+:mod:`snaplint.blockyaml` (a fast reader for plain block YAML) and
+:mod:`snaplint.yamlnodes` (libyaml's composer, node → data conversion, positions),
 imported only when something is actually parsed or located.
 
 Problems met while loading are values (:class:`Problem`), never exceptions: one
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -184,6 +185,41 @@ class Document:
         return locate(self.root, self.source, path, target)
 
 
+class _Roots:
+    """The libyaml nodes of a file read by the fast reader, composed when first asked for."""
+
+    __slots__ = ("nodes", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.nodes: list[Any] | None = None
+
+    def get(self, index: int) -> Any:
+        if self.nodes is None:
+            from snaplint.yamlnodes import compose
+
+            # the fast reader answered, so libyaml reads the same documents without problems
+            self.nodes = [root for _index, root, _data in compose(self.text, [])]
+        return self.nodes[index]
+
+
+class _FastDocument(Document):
+    """A document read by :mod:`snaplint.blockyaml`: its nodes are composed on first use."""
+
+    _roots: _Roots | None = None
+    _root: Any = None
+
+    @property  # type: ignore[override]
+    def root(self) -> Any:
+        if self._root is None and self._roots is not None:
+            self._root = self._roots.get(self.index)
+        return self._root
+
+    @root.setter
+    def root(self, value: Any) -> None:
+        self._root = value
+
+
 @dataclass(slots=True)
 class LoadedFile:
     """Everything loading one file produced: its text (if readable), documents and problems."""
@@ -292,15 +328,32 @@ def load_text(text: str, display: str = "<string>") -> LoadedFile:
 
 
 def parse(source: Source, *, classify: bool = True) -> tuple[list[Document], list[Problem]]:
-    """Documents and problems of a source; ``classify=False`` keeps every document (configs)."""
-    from snaplint.yamlnodes import compose
+    """Documents and problems of a source; ``classify=False`` keeps every document (configs).
+
+    Plain block YAML (nearly every manifest) is read by :mod:`snaplint.blockyaml`, whose
+    documents compose their libyaml nodes only when a position is asked for; anything else
+    is composed by libyaml straight away.
+    """
+    from snaplint import blockyaml
 
     documents: list[Document] = []
     problems: list[Problem] = []
     seen = 0
-    for index, root, data in compose(source.text, problems):
+    fast = blockyaml.read(source.text)
+    if fast is not None:
+        roots = _Roots(source.text)
+        parsed: Iterable[tuple[int, Any, Any]] = ((i, roots, d) for i, d in enumerate(fast))
+    else:
+        from snaplint.yamlnodes import compose
+
+        parsed = compose(source.text, problems)
+    for index, root, data in parsed:
         seen += 1
-        doc = Document(source, index, root, data)
+        if fast is not None:
+            doc: Document = _FastDocument(source, index, None, data)
+            doc._roots = root  # type: ignore[attr-defined]
+        else:
+            doc = Document(source, index, root, data)
         if classify:
             _classify(doc, problems)
         if doc.kind != "unknown" or not classify:

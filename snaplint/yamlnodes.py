@@ -1,8 +1,9 @@
 """libyaml's composer, node → data conversion and node positions.
 
-Parsing uses libyaml's C composer (PyYAML ``CSafeLoader``): it keeps line and
-column of every node at ~0.1 ms for a typical manifest, so positions are always
-available and never need a second parse. Nodes are converted to plain Python
+libyaml's C composer (PyYAML ``CSafeLoader``) keeps the line and column of every
+node. Plain block YAML is first read by :mod:`snaplint.blockyaml`, which gives the
+same data faster; such documents are composed here only when a position is needed.
+Everything else is composed here directly. Nodes are converted to plain Python
 data iteratively (no recursion: a 10,000-level document is data, not a crash).
 
 This module is imported only when something is parsed or located, so a run
@@ -216,6 +217,24 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, root: Node) -
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
+
+UNSUPPORTED: Any = object()  # plain_value's answer for "=" and "<<" values
+
+
+def plain_value(value: str) -> Any:
+    """The data of a plain scalar, exactly as :func:`_scalar` converts its node.
+
+    Returns :data:`UNSUPPORTED` for the two implicit tags that are not data ("=", "<<"):
+    the caller leaves those to the node path, which reports them.
+    """
+    tag = _plain_tag(value)
+    if tag in _AS_TEXT_TAGS:
+        return value
+    if tag == _INT and value.isdigit() and (value[0] != "0" or len(value) == 1):
+        return int(value)
+    if tag in _PLAIN_TAGS:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
+    return UNSUPPORTED
 
 
 def _expanded_size(root: Node, problems: list[Problem], index: int) -> bool:
