@@ -49,7 +49,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 DEFAULT_DIR = CACHE_DIR_NAME
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+CHUNK_FILES = 250  # files per message to a worker
 STALE_AFTER = 30 * 24 * 3600  # settings files unused this long are removed
 
 
@@ -598,9 +599,12 @@ class Runner:
                 todo.append((i, path, raw))
 
         self.stats["misses"] = len(todo)
-        slims = self._lint(linter, todo, secret_names)
-        for i, path, _raw in todo:
-            slim = slims[i]
+        # results are taken in as they stream from the workers, so what is kept per file is
+        # its outcome and cache entry, never every worker's answer at once
+        for i, slim in self._lint(linter, todo, secret_names):
+            path = paths[i]
+            if slim.checked:
+                slim.checked = [(j, sys.intern(k), _shared_keys(d)) for j, k, d in slim.checked]
             real = keys.get(i) or (realpath(path) if real_needed else absolute(path))
             outcome = _outcome_from_slim(path, slim, real)
             outcomes[i] = outcome
@@ -612,8 +616,8 @@ class Runner:
                     "st": stats_before.get(i, slim.stat),
                     "s": slim.text is not None and "snaplint:" in slim.text,
                     "n": slim.document_count,
-                    "d": [_diag_row(d) for d in slim.diagnostics],
-                    "c": [[idx, kind] for idx, kind, _ in slim.checked],
+                    "d": [_diag_row(d) for d in slim.diagnostics] if slim.diagnostics else (),
+                    "c": _checked_row(slim.checked),
                 }
                 if slim.checked and slim.secret_free:
                     cache.new_docs[h] = [[idx, kind, data] for idx, kind, data in slim.checked]
@@ -631,18 +635,21 @@ class Runner:
 
     def _lint(
         self, linter: Linter, todo: list[tuple[int, str, bytes | Problem]], names: frozenset[str]
-    ) -> dict[int, _Slim]:
+    ) -> Iterator[tuple[int, _Slim]]:
+        """(index, result) of every file to lint, in workers when there are many."""
         jobs = self._jobs(len(todo))
+        done: set[int] = set()
         if jobs > 1:
             try:
-                return self._lint_parallel(linter, todo, names, jobs)
-            except Exception:  # a broken pool must not lose results: redo in this process
+                for i, slim in self._lint_parallel(linter, todo, names, jobs):
+                    done.add(i)
+                    yield i, slim
+            except Exception:  # a broken pool must not lose results: finish in this process
                 pass
-        out: dict[int, _Slim] = {}
         for i, path, raw in todo:
-            outcome, h, stat = _lint_bytes(linter, path, raw)
-            out[i] = _slim(linter, outcome, names, h, stat)
-        return out
+            if i not in done:
+                outcome, h, stat = _lint_bytes(linter, path, raw)
+                yield i, _slim(linter, outcome, names, h, stat)
 
     def _jobs(self, n: int) -> int:
         if n < PARALLEL_MIN_FILES:
@@ -665,7 +672,7 @@ class Runner:
         todo: list[tuple[int, str, bytes | Problem]],
         names: frozenset[str],
         jobs: int,
-    ) -> dict[int, _Slim]:
+    ) -> Iterator[tuple[int, _Slim]]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -677,19 +684,18 @@ class Runner:
             schema._fast(name)
         _WORKER["linter"] = linter
         _WORKER["secret_names"] = names
-        # a few chunks per worker: balanced load, few messages
-        size = max(16, len(todo) // (jobs * 4) + 1)
+        # chunks of a few hundred files: balanced load and few messages, while the answers
+        # waiting to be taken in stay a small part of a large tree
+        size = max(16, min(CHUNK_FILES, len(todo) // (jobs * 4) + 1))
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
-        out: dict[int, _Slim] = {}
+        self.stats["workers"] = jobs
         try:
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 for part in pool.map(_work, chunks):
-                    out.update(part)
+                    yield from part
         finally:
             _WORKER.clear()
-        self.stats["workers"] = jobs
-        return out
 
     # -- project stage --
 
@@ -758,6 +764,26 @@ def _outcome_from_slim(path: str, slim: _Slim, real: str) -> FileOutcome:
     return FileOutcome(
         path, slim.display, real, source, slim.diagnostics, [], checked, slim.document_count
     )
+
+
+_ONE_JOB = ((0, "job"),)  # the "c" of nearly every file, shared (entries are never mutated)
+
+
+def _checked_row(checked: list[tuple[int, str, Any]]) -> Any:
+    if len(checked) == 1 and checked[0][0] == 0 and checked[0][1] == "job":
+        return _ONE_JOB
+    return [[idx, kind] for idx, kind, _ in checked]
+
+
+def _shared_keys(value: Any, depth: int = 8) -> Any:
+    """``value`` with its mapping keys interned: the project stage holds one small mapping per
+    job, and without this each of them would carry its own copy of every key."""
+    if depth and value.__class__ is dict:
+        return {
+            (sys.intern(k) if k.__class__ is str else k): _shared_keys(v, depth - 1)
+            for k, v in value.items()
+        }
+    return value
 
 
 def _from_entry(

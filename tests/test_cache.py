@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -200,6 +201,28 @@ def test_workers_give_the_same_results(
     assert parallel == serial
     assert sum(d["rule"] == "test-same-name" for d in parallel) == 10
     assert lint_json(cli, project, "jobs") == serial  # and from the cache
+
+
+def test_a_worker_dying_midway_loses_no_file(
+    cli, project: Path, stats, monkeypatch, with_project_rule
+) -> None:
+    jobs = project / "jobs"
+    for i in range(40):
+        (jobs / f"many{i}.yaml").write_text(
+            CLEAN.format(name=f"many{i % 30}").replace('"910001"', f'"92{i:04d}"')
+        )
+    serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
+    work = cache_mod._work
+
+    def dies_on_the_last_chunk(chunk):  # runs in the forked worker
+        if any(i >= 32 for i, _path, _raw in chunk):
+            os._exit(3)
+        return work(chunk)
+
+    monkeypatch.setattr(cache_mod, "_work", dies_on_the_last_chunk)
+    monkeypatch.setattr(cache_mod, "PARALLEL_MIN_FILES", 4)
+    assert lint_json(cli, project, "--no-cache", "-j", "2", "jobs") == serial
+    assert stats[-1]["workers"] == 2  # the first chunks came from the workers
 
 
 def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
