@@ -603,8 +603,6 @@ class Runner:
         # its outcome and cache entry, never every worker's answer at once
         for i, slim in self._lint(linter, todo, secret_names):
             path = paths[i]
-            if slim.checked:
-                slim.checked = [(j, sys.intern(k), _shared_keys(d)) for j, k, d in slim.checked]
             real = keys.get(i) or (realpath(path) if real_needed else absolute(path))
             outcome = _outcome_from_slim(path, slim, real)
             outcomes[i] = outcome
@@ -773,17 +771,6 @@ def _checked_row(checked: list[tuple[int, str, Any]]) -> Any:
     if len(checked) == 1 and checked[0][0] == 0 and checked[0][1] == "job":
         return _ONE_JOB
     return [[idx, kind] for idx, kind, _ in checked]
-
-
-def _shared_keys(value: Any, depth: int = 8) -> Any:
-    """``value`` with its mapping keys interned: the project stage holds one small mapping per
-    job, and without this each of them would carry its own copy of every key."""
-    if depth and value.__class__ is dict:
-        return {
-            (sys.intern(k) if k.__class__ is str else k): _shared_keys(v, depth - 1)
-            for k, v in value.items()
-        }
-    return value
 
 
 def _from_entry(

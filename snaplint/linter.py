@@ -74,7 +74,7 @@ class LintResult:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
 
-@dataclass
+@dataclass(slots=True)
 class FileOutcome:
     """One file linted on its own: loader, schema and manifest-rule findings.
 
