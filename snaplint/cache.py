@@ -338,10 +338,14 @@ class Cache:
         self.folder = self.directory / f"v{CACHE_FORMAT}"
         self.path = self.folder / f"{key}.json"
         self.docs_path = self.folder / f"{key}.docs.json"
-        self.files: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, dict[str, Any]] = {}  # as loaded
         self.project: dict[str, Any] = {}
         self._docs: dict[str, Any] | None = None
-        self.new_docs: dict[str, Any] = {}
+        # entries and documents of files linted this run, already encoded as JSON: encoding
+        # happens while workers are still busy, and a string is a third of the objects' size
+        self.fresh: dict[str, str] = {}  # real path → encoded entry
+        self.fresh_hashes: set[str] = set()
+        self.new_docs: dict[str, str] = {}  # content hash → encoded documents
         self.dirty = False  # nothing to write back on a fully warm run
         self.written_ns = 0  # when the loaded cache was written (guards the stat shortcut)
         self._load()
@@ -378,23 +382,42 @@ class Cache:
         """Write entries back; entries of files not seen this run survive while the file exists."""
         if not self.dirty:
             return
-        files = {
+        kept = {
             real: entry
             for real, entry in self.files.items()
-            if real in seen or os.path.exists(real)
+            if real not in self.fresh and (real in seen or os.path.exists(real))
         }
-        payload = {"format": CACHE_FORMAT, "key": self.key, "files": files, "project": self.project}
+        head = {"format": CACHE_FORMAT, "key": self.key, "project": self.project}
         try:
             self._prepare()
-            _atomic_write(self.path, payload)
+            _atomic_write(
+                self.path,
+                _encode(head)[:-1] + ',"files":{',
+                [_pair(real, entry) for real, entry in kept.items()],
+                self.fresh.values(),
+                "}}",
+            )
             if self.new_docs:
-                docs = dict(self.docs())
-                docs.update(self.new_docs)
-                live = {e.get("h") for e in files.values()}
-                _atomic_write(self.docs_path, {h: v for h, v in docs.items() if h in live})
+                live = self.fresh_hashes | {e.get("h") for e in kept.values()}
+                old = self.docs()
+                _atomic_write(
+                    self.docs_path,
+                    "{",
+                    [_pair(h, v) for h, v in old.items() if h in live],
+                    [v for h, v in self.new_docs.items() if h not in old],
+                    "}",
+                )
             self._prune()
         except OSError:
             pass  # a read-only checkout or full disk: lint results are still correct
+
+    def put(self, real: str, entry: dict[str, Any], docs: list[Any] | None) -> None:
+        """Record a file linted this run (and its checked documents, when they may be kept)."""
+        self.dirty = True
+        self.fresh[real] = _pair(real, entry)
+        self.fresh_hashes.add(entry["h"])
+        if docs is not None:
+            self.new_docs[entry["h"]] = _pair(entry["h"], docs)
 
     def _prepare(self) -> None:
         created = not self.directory.exists()
@@ -419,12 +442,32 @@ class Cache:
                 continue
 
 
-def _atomic_write(path: Path, payload: Any) -> None:
+def _encode(value: Any) -> str:
+    # dumps, not dump: only dumps uses the C encoder
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _pair(key: str, value: Any) -> str:
+    """``"key":value`` of a JSON object."""
+    return _encode(key) + ":" + _encode(value)
+
+
+def _atomic_write(path: Path, head: str, *members: Iterable[str] | str) -> None:
+    """Write ``head``, the members (``"key":value`` strings) comma-separated, and the tail
+    (the last argument), then move the file into place: readers never see a torn file."""
+    *groups, tail = members
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            # dumps, not dump: only dumps uses the C encoder
-            fh.write(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
+            fh.write(head)
+            first = True
+            for group in groups:
+                for member in group:
+                    if not first:
+                        fh.write(",")
+                    fh.write(member)
+                    first = False
+            fh.write(tail)  # type: ignore[arg-type]
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -608,17 +651,16 @@ class Runner:
             outcomes[i] = outcome
             h = hashes[i] = hashes[i] or slim.hash
             if cache is not None and h is not None:
-                cache.dirty = True
-                cache.files[real] = {
+                entry = {
                     "h": h,
                     "st": stats_before.get(i, slim.stat),
                     "s": slim.text is not None and "snaplint:" in slim.text,
                     "n": slim.document_count,
-                    "d": [_diag_row(d) for d in slim.diagnostics] if slim.diagnostics else (),
-                    "c": _checked_row(slim.checked),
+                    "d": [_diag_row(d) for d in slim.diagnostics],
+                    "c": [[idx, kind] for idx, kind, _ in slim.checked],
                 }
-                if slim.checked and slim.secret_free:
-                    cache.new_docs[h] = [[idx, kind, data] for idx, kind, data in slim.checked]
+                keep = slim.checked and slim.secret_free
+                cache.put(real, entry, [list(c) for c in slim.checked] if keep else None)
 
         done = [o for o in outcomes if o is not None]
         project = None
@@ -762,15 +804,6 @@ def _outcome_from_slim(path: str, slim: _Slim, real: str) -> FileOutcome:
     return FileOutcome(
         path, slim.display, real, source, slim.diagnostics, [], checked, slim.document_count
     )
-
-
-_ONE_JOB = ((0, "job"),)  # the "c" of nearly every file, shared (entries are never mutated)
-
-
-def _checked_row(checked: list[tuple[int, str, Any]]) -> Any:
-    if len(checked) == 1 and checked[0][0] == 0 and checked[0][1] == "job":
-        return _ONE_JOB
-    return [[idx, kind] for idx, kind, _ in checked]
 
 
 def _from_entry(

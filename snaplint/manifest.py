@@ -381,7 +381,8 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
             )
         )
         return
-    if data.get("format") in _OWN_FORMATS:
+    own = data.get("format")
+    if isinstance(own, str) and own in _OWN_FORMATS:
         return  # a saved plan or state file of snaplint's own: not a manifest, not a problem
     if "apiVersion" in data or "kind" in data:
         api, kind = data.get("apiVersion"), data.get("kind")

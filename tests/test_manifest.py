@@ -224,3 +224,10 @@ def test_snaplint_own_plan_and_state_files_are_not_manifests() -> None:
     for fmt in ("snaplint-plan", "snaplint-state"):
         lf = load_text(f'{{"format": "{fmt}", "version": 1}}\n')
         assert lf.problems == [] and lf.documents == []
+
+
+@pytest.mark.parametrize("value", ["[]", "{}", "[snaplint-plan]", "1"])
+def test_a_format_key_of_any_type_is_not_a_crash(value: str) -> None:
+    # found by the long fuzz run: a list under "format" used to raise TypeError (unhashable)
+    lf = load_text(f"format: {value}\n")
+    assert [p.rule for p in lf.problems] == ["unknown-document"]
