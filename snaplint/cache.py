@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from snaplint.config import CACHE_DIR_NAME
-from snaplint.diagnostics import Diagnostic, Edit, Fix
+from snaplint.diagnostics import Diagnostic, Edit, Fix, JsonPath
 from snaplint.manifest import (
     DEFAULT_MAX_FILE_SIZE,
     Document,
@@ -67,7 +67,7 @@ from snaplint.manifest import (
     parse,
     read_bytes,
 )
-from snaplint.rule import prune
+from snaplint.rule import ABSENT, from_row, project_row
 
 if TYPE_CHECKING:
     from snaplint.linter import FileOutcome, Linter, LintResult
@@ -134,6 +134,61 @@ class DetachedDocument(Document):
             documents, _ = parse(self.source)
             self._full = next((d for d in documents if d.index == self.index), self)
         return self._full
+
+
+class ProjectDocument(DetachedDocument):
+    """A job kept for the project stage as its project row: the value at each path the project
+    rules declared (``PROJECT_FIELDS``), nothing else.
+
+    ``get`` of a declared path reads the row; ``data`` rebuilds the pruned mapping on each use
+    (rules reach for it rarely), so a large tree does not hold a tree of small mappings per job.
+    """
+
+    _row: tuple[Any, ...] = ()
+    _fields: tuple[tuple[str | int, ...], ...] = ()
+    _slots: dict[tuple[str | int, ...], int] = {}  # noqa: RUF012 (read-only default)
+
+    @classmethod
+    def of(
+        cls,
+        row: tuple[Any, ...],
+        layout: tuple[tuple[tuple[str | int, ...], ...], dict[tuple[str | int, ...], int]],
+        index: int,
+        kind: str,
+        *,
+        source: Source | None,
+        path: str,
+        display: str,
+    ) -> ProjectDocument:
+        doc = object.__new__(cls)
+        doc.__dict__.update(
+            index=index,
+            kind=kind,
+            problems=[],
+            _row=row,
+            _fields=layout[0],
+            _slots=layout[1],
+            _path=path,
+            _display=display,
+            _source=source,
+        )
+        return doc
+
+    @property  # type: ignore[override]
+    def data(self) -> Any:
+        replaced = self.__dict__.get("_data")
+        return replaced if replaced is not None else from_row(self._row, self._fields)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self.__dict__["_data"] = value
+
+    def get(self, path: JsonPath, default: Any = None) -> Any:
+        slot = self._slots.get(path) if path.__class__ is tuple else None
+        if slot is None or "_data" in self.__dict__:
+            return super().get(path, default)
+        value = self._row[slot]
+        return default if value is ABSENT else value
 
 
 def _reparse_root(source: Source, index: int) -> Any:
@@ -442,9 +497,13 @@ class Cache:
                 continue
 
 
+# one encoder for the run: json.dumps with options builds a new one per call. encode(), not
+# dump(): only encode uses the C encoder.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _encode(value: Any) -> str:
-    # dumps, not dump: only dumps uses the C encoder
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _pair(key: str, value: Any) -> str:
@@ -535,7 +594,7 @@ def _slim(
         for d in outcome.checked:
             # jobs keep only what the project rules read; raw bodies (rare) stay whole
             if fields is not None and d.kind == "job":
-                data = prune(d.data, fields)  # secret-free: tests/test_project_fields.py
+                data = project_row(d.data, fields)  # secret-free: tests/test_project_fields.py
             else:
                 data = d.data
                 whole.append(data)
@@ -555,6 +614,9 @@ def _slim(
         stat,
     )
 
+
+# the project fields and their positions in a project row
+_Layout = tuple[tuple[tuple[str | int, ...], ...], dict[tuple[str | int, ...], int]]
 
 _WORKER: dict[str, Any] = {}  # the linter, inherited by forked workers
 
@@ -641,13 +703,15 @@ class Runner:
                 stats_before[i] = stat
                 todo.append((i, path, raw))
 
+        fields = linter.project_fields if linter.project_rules else None
+        layout = (fields, {f: n for n, f in enumerate(fields)}) if fields is not None else None
         self.stats["misses"] = len(todo)
         # results are taken in as they stream from the workers, so what is kept per file is
         # its outcome and cache entry, never every worker's answer at once
         for i, slim in self._lint(linter, todo, secret_names):
             path = paths[i]
             real = keys.get(i) or (realpath(path) if real_needed else absolute(path))
-            outcome = _outcome_from_slim(path, slim, real)
+            outcome = _outcome_from_slim(path, slim, real, layout)
             outcomes[i] = outcome
             h = hashes[i] = hashes[i] or slim.hash
             if cache is not None and h is not None:
@@ -659,8 +723,13 @@ class Runner:
                     "d": [_diag_row(d) for d in slim.diagnostics],
                     "c": [[idx, kind] for idx, kind, _ in slim.checked],
                 }
-                keep = slim.checked and slim.secret_free
-                cache.put(real, entry, [list(c) for c in slim.checked] if keep else None)
+                docs = None
+                if slim.checked and slim.secret_free:
+                    docs = [
+                        [idx, kind, from_row(data, layout[0]) if layout and kind == "job" else data]
+                        for idx, kind, data in slim.checked
+                    ]
+                cache.put(real, entry, docs)
 
         done = [o for o in outcomes if o is not None]
         project = None
@@ -788,19 +857,21 @@ def _detached(outcome: FileOutcome, linter: Linter) -> FileOutcome:
     return outcome
 
 
-def _outcome_from_slim(path: str, slim: _Slim, real: str) -> FileOutcome:
+def _outcome_from_slim(path: str, slim: _Slim, real: str, layout: _Layout | None) -> FileOutcome:
     from snaplint.linter import FileOutcome
 
     source = Source(path, slim.display, slim.text) if slim.text is not None else None
-    if source is not None:
-        checked: list[Document] = [
-            DetachedDocument(source, idx, None, data, kind) for idx, kind, data in slim.checked
-        ]
-    else:
-        checked = [
-            DetachedDocument.lazy(path, slim.display, idx, data, kind)
-            for idx, kind, data in slim.checked
-        ]
+    checked: list[Document] = []
+    for idx, kind, data in slim.checked:
+        if layout is not None and kind == "job":  # a project row (see _slim)
+            doc: Document = ProjectDocument.of(
+                data, layout, idx, kind, source=source, path=path, display=slim.display
+            )
+        elif source is not None:
+            doc = DetachedDocument(source, idx, None, data, kind)
+        else:
+            doc = DetachedDocument.lazy(path, slim.display, idx, data, kind)
+        checked.append(doc)
     return FileOutcome(
         path, slim.display, real, source, slim.diagnostics, [], checked, slim.document_count
     )

@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from snaplint.cache import Runner
+from snaplint.cache import ProjectDocument, Runner
+from snaplint.manifest import Document
 from snaplint.plugins import load_rules
-from snaplint.rule import project_fields, prune
+from snaplint.rule import from_row, project_fields, project_row, prune
 from tests.cases import linter_for, read_case
 
 CASES = Path(__file__).resolve().parent.parent / "rules"
@@ -68,3 +71,35 @@ def test_kept_fields_hold_no_secrets() -> None:
                 k == s or s == "*" for k, s in zip(kept, secret, strict=False)
             )
             assert not covers, f"{kept} keeps the secret field {secret}"
+
+
+_TREES = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(max_size=3)),
+    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.sampled_from("abc"), c)),
+    max_leaves=12,
+)
+_PATHS = st.lists(
+    st.lists(st.sampled_from("abc"), min_size=1, max_size=3).map(tuple), max_size=6, unique=True
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_TREES, _PATHS)
+def test_a_project_row_rebuilds_exactly_what_prune_keeps(data, fields) -> None:
+    # the runner keeps jobs as rows (snaplint.cache.ProjectDocument); rules may still read data
+    fields = tuple(fields)
+    if not isinstance(data, dict):
+        return
+    rebuilt = from_row(project_row(data, fields), fields)
+    assert repr(rebuilt) == repr(prune(data, fields))  # repr: key order too
+    doc = ProjectDocument.of(
+        project_row(data, fields),
+        (fields, {f: n for n, f in enumerate(fields)}),
+        0,
+        "job",
+        source=None,
+        path="x.yaml",
+        display="x.yaml",
+    )
+    for path in fields:
+        assert doc.get(path, "default") == Document.get(doc, path, "default")

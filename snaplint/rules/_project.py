@@ -22,9 +22,10 @@ def recorder_key(doc: Any, default_app_id: str | None = None) -> tuple[str | Non
     """
     if doc.kind not in ("job", "start"):
         return None  # an acquire body pairs with a start body of the same cname/uid
-    body = doc.body
-    cname, uid = body.get("cname"), body.get("uid")
-    app = (body.get("appId") if doc.kind == "job" else None) or default_app_id
+    # leaf reads: a job kept for the project stage answers them without rebuilding its body
+    base = doc.body_path
+    cname, uid = doc.get((*base, "cname")), doc.get((*base, "uid"))
+    app = (doc.get((*base, "appId")) if doc.kind == "job" else None) or default_app_id
     if not isinstance(cname, str) or not isinstance(uid, str):
         return None
     if is_ref(cname) or is_ref(uid) or is_ref(app):

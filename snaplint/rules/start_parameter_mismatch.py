@@ -151,16 +151,21 @@ def _first_difference(a: Any, b: Any, path: JsonPath = ()) -> JsonPath | None:
     return None if same else path
 
 
+def _channel(doc: Any) -> tuple[Any, Any]:
+    base = doc.body_path  # leaf reads (see _project.recorder_key); values are schema-typed
+    return doc.get((*base, "cname")), doc.get((*base, "uid"))
+
+
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     docs = list(docs)
     starts: dict[tuple[Any, Any], list[Any]] = {}
     for doc in docs:
         if doc.kind in ("job", "start"):
-            starts.setdefault((doc.body.get("cname"), doc.body.get("uid")), []).append(doc)
+            starts.setdefault(_channel(doc), []).append(doc)
     for doc in docs:
         if doc.kind != "acquire" or doc.start_request is None:
             continue
-        candidates = starts.get((doc.body.get("cname"), doc.body.get("uid")), [])
+        candidates = starts.get(_channel(doc), [])
         # rare (an acquire body next to its start): only now read the whole start request
         partners = [p.full() for p in candidates if p.full().start_request is not None]
         if not partners:
