@@ -154,6 +154,8 @@ def _key_end(s: str) -> int:
     c = s[0]
     if c in "\"'":
         end = _quote_end(s, 0)
+        if end > 1000:
+            raise _Unusual  # libyaml's 1024-character limit on simple keys
         if end + 1 < len(s) and s[end + 1] == ":" and (end + 2 == len(s) or s[end + 2] == " "):
             return end + 1
         if _blank_after(s, end + 1):

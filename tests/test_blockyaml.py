@@ -127,6 +127,7 @@ def test_bench_manifest_is_read_fast() -> None:
         "a: -1\n",  # a plain scalar starting with an indicator (left to libyaml)
         "a #c: 1\n",  # a comment inside what looks like a key
         "k" * 1100 + ": 1\n",  # longer than libyaml's simple-key limit
+        '"' + "k" * 1100 + '": 1\n',
     ],
 )
 def test_unusual_text_is_left_to_libyaml(text: str) -> None:
