@@ -46,6 +46,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -76,6 +77,7 @@ CACHE_FORMAT = 1
 DEFAULT_DIR = CACHE_DIR_NAME
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 250  # files per message to a worker
+SPOOL_IN_MEMORY = 1 << 20  # bytes of new cache entries kept in memory before spooling to disk
 STALE_AFTER = 30 * 24 * 3600  # settings files unused this long are removed
 
 
@@ -396,11 +398,14 @@ class Cache:
         self.files: dict[str, dict[str, Any]] = {}  # as loaded
         self.project: dict[str, Any] = {}
         self._docs: dict[str, Any] | None = None
-        # entries and documents of files linted this run, already encoded as JSON: encoding
-        # happens while workers are still busy, and a string is a third of the objects' size
-        self.fresh: dict[str, str] = {}  # real path → encoded entry
+        # entries and documents of files linted this run, encoded as JSON when they arrive
+        # (while workers are still busy) and spooled to a temporary file past a megabyte: a large
+        # tree's cache is never held in memory
+        self._entries = _Spool()
+        self._new_docs = _Spool()
+        self.fresh: set[str] = set()  # real paths linted this run
         self.fresh_hashes: set[str] = set()
-        self.new_docs: dict[str, str] = {}  # content hash → encoded documents
+        self._docs_hashes: set[str] = set()  # content hashes whose documents were spooled
         self.dirty = False  # nothing to write back on a fully warm run
         self.written_ns = 0  # when the loaded cache was written (guards the stat shortcut)
         self._load()
@@ -442,37 +447,40 @@ class Cache:
             for real, entry in self.files.items()
             if real not in self.fresh and (real in seen or os.path.exists(real))
         }
-        head = {"format": CACHE_FORMAT, "key": self.key, "project": self.project}
         try:
             self._prepare()
-            _atomic_write(
-                self.path,
-                _encode(head)[:-1] + ',"files":{',
-                [_pair(real, entry) for real, entry in kept.items()],
-                self.fresh.values(),
-                "}}",
-            )
-            if self.new_docs:
+            with _atomic(self.path) as fh:
+                fh.write(f'{{"format":{CACHE_FORMAT},"key":{_encode(self.key)},"files":{{')
+                _members(fh, (_pair(real, entry) for real, entry in kept.items()), self._entries)
+                fh.write(f'}},"project":{_encode(self.project)}}}')
+            if self._new_docs.count:
                 live = self.fresh_hashes | {e.get("h") for e in kept.values()}
+                spooled = self._docs_hashes
                 old = self.docs()
-                _atomic_write(
-                    self.docs_path,
-                    "{",
-                    [_pair(h, v) for h, v in old.items() if h in live],
-                    [v for h, v in self.new_docs.items() if h not in old],
-                    "}",
-                )
+                with _atomic(self.docs_path) as fh:
+                    fh.write("{")
+                    _members(
+                        fh,
+                        (_pair(h, v) for h, v in old.items() if h in live and h not in spooled),
+                        self._new_docs,
+                    )
+                    fh.write("}")
             self._prune()
         except OSError:
             pass  # a read-only checkout or full disk: lint results are still correct
+        finally:
+            self._entries.close()
+            self._new_docs.close()
 
     def put(self, real: str, entry: dict[str, Any], docs: list[Any] | None) -> None:
         """Record a file linted this run (and its checked documents, when they may be kept)."""
         self.dirty = True
-        self.fresh[real] = _pair(real, entry)
+        self.fresh.add(real)
         self.fresh_hashes.add(entry["h"])
-        if docs is not None:
-            self.new_docs[entry["h"]] = _pair(entry["h"], docs)
+        self._entries.add(_pair(real, entry))
+        if docs is not None and entry["h"] not in self._docs_hashes:
+            self._docs_hashes.add(entry["h"])
+            self._new_docs.add(_pair(entry["h"], docs))
 
     def _prepare(self) -> None:
         created = not self.directory.exists()
@@ -511,22 +519,64 @@ def _pair(key: str, value: Any) -> str:
     return _encode(key) + ":" + _encode(value)
 
 
-def _atomic_write(path: Path, head: str, *members: Iterable[str] | str) -> None:
-    """Write ``head``, the members (``"key":value`` strings) comma-separated, and the tail
-    (the last argument), then move the file into place: readers never see a torn file."""
-    *groups, tail = members
+class _Spool:
+    """Comma-separated JSON object members, in memory while small, in a temporary file past
+    a megabyte (deleted when closed, or by the system if the process dies)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._fh: Any = None
+        self.failed = False  # a full temporary disk: the cache is not written, lint goes on
+
+    def add(self, member: str) -> None:
+        if self.failed:
+            return
+        try:
+            if self._fh is None:
+                self._fh = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed by close())
+                    max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8"
+                )
+            if self.count:
+                self._fh.write(",")
+            self._fh.write(member)
+            self.count += 1
+        except OSError:
+            self.failed = True
+
+    def copy_to(self, out: Any) -> None:
+        if self.failed:
+            raise OSError("the cache spool could not be written")
+        if self._fh is not None:
+            self._fh.seek(0)
+            shutil.copyfileobj(self._fh, out)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def _members(out: Any, kept: Iterable[str], spool: _Spool) -> None:
+    """Write ``kept`` members and then the spooled ones, comma-separated."""
+    first = True
+    for member in kept:
+        if not first:
+            out.write(",")
+        out.write(member)
+        first = False
+    if spool.count:
+        if not first:
+            out.write(",")
+        spool.copy_to(out)
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[Any]:
+    """A text file written beside ``path`` and moved into place: readers never see it torn."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(head)
-            first = True
-            for group in groups:
-                for member in group:
-                    if not first:
-                        fh.write(",")
-                    fh.write(member)
-                    first = False
-            fh.write(tail)  # type: ignore[arg-type]
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -225,6 +225,27 @@ def test_a_worker_dying_midway_loses_no_file(
     assert stats[-1]["workers"] == 2  # the first chunks came from the workers
 
 
+def test_a_cache_spooled_to_disk_is_written_whole(
+    cli, project: Path, stats, monkeypatch, with_project_rule
+) -> None:
+    jobs = project / "jobs"
+    for i in range(30):
+        (jobs / f"many{i}.yaml").write_text(
+            CLEAN.format(name=f"many{i % 25}").replace('"910001"', f'"92{i:04d}"')
+        )
+    monkeypatch.setattr(cache_mod, "SPOOL_IN_MEMORY", 64)  # every run spills to a temp file
+    first = lint_json(cli, project, "jobs")
+    assert stats[-1]["misses"] > 30
+    for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
+        json.loads(f.read_text())
+    assert lint_json(cli, project, "jobs") == first
+    assert stats[-1]["misses"] == 0 and stats[-1]["hits"] > 30
+    (jobs / "many3.yaml").write_text(CLEAN.format(name="many0"))  # one file changes
+    third = lint_json(cli, project, "jobs")
+    assert stats[-1]["misses"] == 1
+    assert third == lint_json(cli, project, "--no-cache", "jobs")
+
+
 def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
     cmd = [sys.executable, "-m", "snaplint", "lint", "--format", "json", "jobs"]
     procs = [
