@@ -272,38 +272,16 @@ def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
 
 
 class Absolute:
-    """``os.path.abspath`` for the common case — a clean relative path — without normpath."""
+    """``os.path.abspath`` for the common case — a clean path — without normpath."""
 
     def __init__(self) -> None:
-        self._cwd = os.getcwd()
+        cwd = os.getcwd()
+        self._prefix = cwd if cwd.endswith("/") else cwd + "/"
 
     def __call__(self, path: str) -> str:
-        if os.path.isabs(path) or path.startswith(".") or "/." in path or "//" in path:
+        if path.startswith(".") or "/." in path or "//" in path or os.sep != "/":
             return os.path.abspath(path)
-        return f"{self._cwd}{os.sep}{path}"
-
-
-class RealPaths:
-    """``os.path.realpath`` with the folders' answers remembered.
-
-    realpath costs an lstat per path component; files of one tree share folders, so
-    resolving the folder once and checking only the file itself for a link is exact
-    and several times cheaper on a 20,000-file tree.
-    """
-
-    def __init__(self) -> None:
-        self._folders: dict[str, str] = {}
-        self._absolute = Absolute()
-
-    def __call__(self, path: str) -> str:
-        absolute = self._absolute(path)
-        folder, name = os.path.split(absolute)
-        real_folder = self._folders.get(folder)
-        if real_folder is None:
-            real_folder = self._folders[folder] = os.path.realpath(folder)
-        if os.path.islink(absolute):
-            return os.path.realpath(absolute)
-        return os.path.join(real_folder, name)
+        return path if path.startswith("/") else self._prefix + path
 
 
 def content_hash(raw: bytes) -> str:
@@ -704,8 +682,6 @@ class Runner:
         stats_before: dict[int, list[int] | None] = {}  # stat taken before the parent read it
         todo: list[tuple[int, str, bytes | Problem]] = []
         lazy: dict[int, tuple[Source | None, dict[str, Any]]] = {}
-        real_needed = linter.options.report_only is not None
-        realpath = RealPaths()
         absolute = Absolute()
         keys: dict[int, str] = {}  # the path a file's cache entry and outcome are keyed by
         for i, path in enumerate(paths):
@@ -718,8 +694,9 @@ class Runner:
             stat: list[int] | None = None
             real = ""
             if cache is not None:
-                # realpath costs a few stats per file; only pre-commit's report_only needs it
-                real = keys[i] = realpath(path) if real_needed else absolute(path)
+                # absolute, not real, paths: realpath costs a few stats per file, and
+                # pre-commit's report_only lists the absolute paths of the files asked for
+                real = keys[i] = absolute(path)
                 entry = cache.files.get(real)
                 stat = _stat(path)
                 if entry is not None and _unchanged(entry, stat, cache.written_ns):
@@ -760,7 +737,7 @@ class Runner:
         # its outcome and cache entry, never every worker's answer at once
         for i, slim in self._lint(linter, todo, secret_names):
             path = paths[i]
-            real = keys.get(i) or (realpath(path) if real_needed else absolute(path))
+            real = keys.get(i) or absolute(path)
             outcome = _outcome_from_slim(path, slim, real, layout)
             outcomes[i] = outcome
             h = hashes[i] = hashes[i] or slim.hash
@@ -977,9 +954,16 @@ def _read_source(path: str, display: str) -> Source | None:
 
 
 def _display(path: str) -> str:
-    """``manifest.display_path`` without its abspath/relpath for the common relative path."""
-    if not os.path.isabs(path) and os.pardir not in path.split(os.sep):
-        return os.path.normpath(path).replace(os.sep, "/")
+    """``manifest.display_path`` without its abspath/relpath for the common cases: a relative
+    path, or an absolute one below the working directory (pre-commit's project context)."""
+    if not os.path.isabs(path):
+        if os.pardir not in path.split(os.sep):
+            return os.path.normpath(path).replace(os.sep, "/")
+    else:
+        cwd = os.getcwd()
+        n = len(cwd)
+        if path.startswith(cwd) and path[n : n + 1] == os.sep and os.path.normpath(path) == path:
+            return path[n + 1 :].replace(os.sep, "/")
     return display_path(path)
 
 

@@ -164,6 +164,20 @@ def test_pre_commit_style_run_sees_the_whole_project(
     assert "(1 file, 1 document checked)" in out  # context files are not counted as checked
 
 
+def test_a_file_asked_for_through_a_link_is_not_also_context(
+    cli, project: Path, stats, with_project_rule, tmp_path: Path
+) -> None:
+    jobs = project / "jobs"
+    (jobs / "new.yaml").write_text(CLEAN.format(name="job2").replace('"910001"', '"910077"'))
+    link = tmp_path / "link"
+    link.symlink_to(project, target_is_directory=True)
+    found = lint_json(cli, project, str(link / "jobs" / "new.yaml"))
+    ours = [(d["file"], d["message"]) for d in found if d["rule"] == "test-same-name"]
+    # one conflict, with job2: the file was not linted a second time as its own context
+    assert len(ours) == 1 and ours[0][0].endswith("link/jobs/new.yaml"), ours
+    assert "jobs/job2.yaml:4" in ours[0][1]
+
+
 def test_no_secret_in_the_cache(cli, project: Path, with_project_rule) -> None:
     (project / "jobs" / "secret.yaml").write_text(with_secret("secret"))
     (project / "jobs" / "literal.yaml").write_text(

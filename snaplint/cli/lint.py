@@ -322,15 +322,26 @@ def _with_project_context(
         exclude=config.exclude,
         force_exclude=True,
     )
-    from snaplint.cache import RealPaths
-
-    realpath = RealPaths()  # thousands of context files share a few folders
-    asked = {realpath(f) for f in files}
-    linter.options.report_only = asked
+    # The files asked for are recognised in the context by inode (a stat per context file,
+    # not the lstat per path component of realpath): the same file reached through a link
+    # must not be linted twice.
+    asked = {_inode(f) for f in files} - {None}
+    # the runner compares absolute paths, the in-process path real paths: both are listed
+    linter.options.report_only = {os.path.abspath(f) for f in files} | {
+        os.path.realpath(f) for f in files
+    }
     # Context first, the files asked for last: project rules report a conflict on the
     # document they meet second, which is then the changed file (the one that introduced
     # it), not an unchanged one whose findings are not reported.
-    return [f for f in context if realpath(f) not in asked] + files
+    return [f for f in context if _inode(f) not in asked] + files
+
+
+def _inode(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _print_config_error(exc: Any) -> None:
