@@ -42,7 +42,8 @@ def read(text: str) -> list[Any] | None:
 
 
 def _read(text: str) -> list[Any]:
-    if "\r" in text or "\t" in text:
+    # one check for the whole text instead of one per line ("\n" itself is not printable)
+    if "\r" in text or "\t" in text or not text.replace("\n", " ").isprintable():
         raise _Unusual
     docs: list[Any] = []
     # the open containers, innermost last: (indent, container, opened at its key's indent)
@@ -53,8 +54,6 @@ def _read(text: str) -> list[Any]:
     for line in text.split("\n"):
         if not line:
             continue
-        if not line.isprintable():
-            raise _Unusual
         rest = line.lstrip(" ")
         if not rest or rest[0] == "#":
             continue
@@ -186,8 +185,17 @@ def _entry(mapping: dict[str, Any], s: str, colon: int, indent: int) -> tuple[An
     if not value or value[0] == "#":
         mapping[key] = None
         return (mapping, key, indent)
-    mapping[key] = _value(value)
+    # most values repeat across manifests (0, 1, true, "jpg", regions…): remember scalars
+    known = _SCALARS.get(value, _Unusual)
+    if known is _Unusual:
+        known = _value(value)
+        if known.__class__ not in (list, dict) and len(_SCALARS) < 8192:
+            _SCALARS[value] = known
+    mapping[key] = known
     return None
+
+
+_SCALARS: dict[str, Any] = {}  # value text → its data (immutable scalars only)
 
 
 def _value(s: str) -> Any:

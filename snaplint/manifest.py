@@ -253,15 +253,19 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_size + 1)
         else:
-            size = os.stat(path).st_size
-            if size > max_size:
-                return _whole_file(
-                    "file-too-large",
-                    f"file is {_mib(size)}, over the {_mib(max_size)} limit for a manifest; "
-                    "not linted (raise max-file-size in the config if this is intended)",
-                )
             with open(path, "rb") as fh:
-                data = fh.read(max_size + 1)
+                size = os.fstat(fh.fileno()).st_size
+                if size > max_size:
+                    return _whole_file(
+                        "file-too-large",
+                        f"file is {_mib(size)}, over the {_mib(max_size)} limit for a manifest; "
+                        "not linted (raise max-file-size in the config if this is intended)",
+                    )
+                # read what the file holds, not max_size: a buffer of the limit's size per
+                # file costs more than reading it
+                data = fh.read(size + 1)
+                if len(data) > size:  # it grew since (or is a pipe): read on up to the limit
+                    data += fh.read(max_size + 1 - len(data))
     except OSError as exc:
         return _whole_file("unreadable-file", f"cannot read file: {exc.strerror or exc}")
     if len(data) > max_size:
