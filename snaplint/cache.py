@@ -138,6 +138,10 @@ class DetachedDocument(Document):
         return self._full
 
 
+# the project fields and their positions in a project row
+_Layout = tuple[tuple[tuple[str | int, ...], ...], dict[tuple[str | int, ...], int]]
+
+
 class ProjectDocument(DetachedDocument):
     """A job kept for the project stage as its project row: the value at each path the project
     rules declared (``PROJECT_FIELDS``), nothing else.
@@ -154,7 +158,7 @@ class ProjectDocument(DetachedDocument):
     def of(
         cls,
         row: tuple[Any, ...],
-        layout: tuple[tuple[tuple[str | int, ...], ...], dict[tuple[str | int, ...], int]],
+        layout: _Layout,
         index: int,
         kind: str,
         *,
@@ -601,7 +605,7 @@ def _lint_bytes(
         if isinstance(text, Problem):
             lf = LoadedFile(None, [], [text])
         else:
-            source = Source(path, _display(path), text)
+            source = Source(path, display_path(path), text)
             documents, problems = parse(source)
             lf = LoadedFile(source, documents, problems)
     outcome = linter.check_file(path, lf, real="")  # the parent knows the real path
@@ -642,9 +646,6 @@ def _slim(
         stat,
     )
 
-
-# the project fields and their positions in a project row
-_Layout = tuple[tuple[tuple[str | int, ...], ...], dict[tuple[str | int, ...], int]]
 
 _WORKER: dict[str, Any] = {}  # the linter, inherited by forked workers
 
@@ -911,7 +912,7 @@ def _from_entry(
     its text is needed now: for its findings' source lines or its suppression comments."""
     from snaplint.linter import FileOutcome
 
-    display = _display(path)
+    display = display_path(path)
     diagnostics = [_diag_from_row(display, row) for row in entry.get("d", [])]
     source: Source | None = None
     if raw is None and (diagnostics or entry.get("s", True)):
@@ -951,20 +952,6 @@ def _read_source(path: str, display: str) -> Source | None:
     raw = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
     text = decode(raw) if isinstance(raw, bytes) else None
     return Source(path, display, text) if isinstance(text, str) else None
-
-
-def _display(path: str) -> str:
-    """``manifest.display_path`` without its abspath/relpath for the common cases: a relative
-    path, or an absolute one below the working directory (pre-commit's project context)."""
-    if not os.path.isabs(path):
-        if os.pardir not in path.split(os.sep):
-            return os.path.normpath(path).replace(os.sep, "/")
-    else:
-        cwd = os.getcwd()
-        n = len(cwd)
-        if path.startswith(cwd) and path[n : n + 1] == os.sep and os.path.normpath(path) == path:
-            return path[n + 1 :].replace(os.sep, "/")
-    return display_path(path)
 
 
 def _restore_checked(

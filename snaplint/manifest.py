@@ -233,6 +233,16 @@ def display_path(path: str) -> str:
     """A stable, relative, forward-slash path for reports."""
     if path == "-":
         return "-"
+    # the common cases without abspath/relpath (a large tree has thousands of paths): a clean
+    # relative path, or an absolute one below the working directory (pre-commit's context)
+    if not os.path.isabs(path):
+        if os.pardir not in path.split(os.sep):
+            return os.path.normpath(path).replace(os.sep, "/")
+    else:
+        cwd = os.getcwd()
+        n = len(cwd)
+        if path.startswith(cwd) and path[n : n + 1] == os.sep and os.path.normpath(path) == path:
+            return path[n + 1 :].replace(os.sep, "/")
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows

@@ -196,14 +196,9 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, root: Node) -
     tag = node.tag
     if tag == _PLAIN:
         tag = node.tag = _plain_tag(node.value)
-    if tag in _AS_TEXT_TAGS:  # timestamps stay text: JSON Schema formats apply to strings
-        return node.value
-    if tag == _INT:
-        value = node.value
-        if value.isdigit() and (value[0] != "0" or len(value) == 1):
-            return int(value)  # the common case; octal, hex, 1_000 and 1:30 take the slow path
-    if tag in _PLAIN_TAGS:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    value = _typed(tag, node.value)
+    if value is not UNSUPPORTED:
+        return value
     problems.append(
         _node_problem(
             "yaml-syntax",
@@ -218,7 +213,18 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, root: Node) -
 
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
 
-UNSUPPORTED: Any = object()  # plain_value's answer for "=" and "<<" values
+UNSUPPORTED: Any = object()  # a tag that is not data: "=", "<<", or an explicit custom tag
+
+
+def _typed(tag: str, text: str) -> Any:
+    """The data of a scalar's text under its resolved tag, or :data:`UNSUPPORTED`."""
+    if tag in _AS_TEXT_TAGS:  # timestamps stay text: JSON Schema formats apply to strings
+        return text
+    if tag == _INT and text.isdigit() and (text[0] != "0" or len(text) == 1):
+        return int(text)  # the common case; octal, hex, 1_000 and 1:30 take the slow path
+    if tag in _PLAIN_TAGS:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, text))
+    return UNSUPPORTED
 
 
 def plain_value(value: str) -> Any:
@@ -227,14 +233,7 @@ def plain_value(value: str) -> Any:
     Returns :data:`UNSUPPORTED` for the two implicit tags that are not data ("=", "<<"):
     the caller leaves those to the node path, which reports them.
     """
-    tag = _plain_tag(value)
-    if tag in _AS_TEXT_TAGS:
-        return value
-    if tag == _INT and value.isdigit() and (value[0] != "0" or len(value) == 1):
-        return int(value)
-    if tag in _PLAIN_TAGS:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
-    return UNSUPPORTED
+    return _typed(_plain_tag(value), value)
 
 
 def _expanded_size(root: Node, problems: list[Problem], index: int) -> bool:

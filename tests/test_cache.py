@@ -55,6 +55,14 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def write_many(jobs: Path, n: int, names: int) -> None:
+    """``n`` clean jobs with their own uids; only ``names`` distinct names (the rest repeat)."""
+    for i in range(n):
+        (jobs / f"many{i}.yaml").write_text(
+            CLEAN.format(name=f"many{i % names}").replace('"910001"', f'"92{i:04d}"')
+        )
+
+
 def lint_json(cli, project: Path, *args: str) -> list[dict]:
     code, out, err = cli("lint", "--format", "json", *args, cwd=project)
     assert code in (0, 1), err
@@ -203,11 +211,7 @@ def test_resolve_env_and_stdin_are_not_cached(cli, project: Path, stats) -> None
 def test_workers_give_the_same_results(
     cli, project: Path, stats, monkeypatch, with_project_rule
 ) -> None:
-    jobs = project / "jobs"
-    for i in range(40):
-        (jobs / f"many{i}.yaml").write_text(
-            CLEAN.format(name=f"many{i % 30}").replace('"910001"', f'"92{i:04d}"')
-        )
+    write_many(project / "jobs", 40, names=30)
     serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
     monkeypatch.setattr(cache_mod, "PARALLEL_MIN_FILES", 4)
     parallel = lint_json(cli, project, "-j", "2", "jobs")
@@ -220,11 +224,7 @@ def test_workers_give_the_same_results(
 def test_a_worker_dying_midway_loses_no_file(
     cli, project: Path, stats, monkeypatch, with_project_rule
 ) -> None:
-    jobs = project / "jobs"
-    for i in range(40):
-        (jobs / f"many{i}.yaml").write_text(
-            CLEAN.format(name=f"many{i % 30}").replace('"910001"', f'"92{i:04d}"')
-        )
+    write_many(project / "jobs", 40, names=30)
     serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
     work = cache_mod._work
 
@@ -243,10 +243,7 @@ def test_a_cache_spooled_to_disk_is_written_whole(
     cli, project: Path, stats, monkeypatch, with_project_rule
 ) -> None:
     jobs = project / "jobs"
-    for i in range(30):
-        (jobs / f"many{i}.yaml").write_text(
-            CLEAN.format(name=f"many{i % 25}").replace('"910001"', f'"92{i:04d}"')
-        )
+    write_many(jobs, 30, names=25)
     monkeypatch.setattr(cache_mod, "SPOOL_IN_MEMORY", 64)  # every run spills to a temp file
     first = lint_json(cli, project, "jobs")
     assert stats[-1]["misses"] > 30

@@ -14,6 +14,18 @@ def where(doc: Any, path: JsonPath) -> str:
     return f"{doc.source.display}:{span.line}"
 
 
+# what recorder_key and label read of a job or raw body: a rule using them declares these
+# among its PROJECT_FIELDS (see snaplint.rule)
+RECORDER_KEY_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("metadata", "name"),
+    ("spec", "appId"),
+    ("spec", "cname"),
+    ("spec", "uid"),
+    ("cname",),
+    ("uid",),
+)
+
+
 def recorder_key(doc: Any, default_app_id: str | None = None) -> tuple[str | None, str, str] | None:
     """(appId, cname, uid) of a job or raw start body, or None when any part is known later.
 

@@ -126,21 +126,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from snaplint.diagnostics import Finding
-from snaplint.rules._project import label, recorder_key, where
+from snaplint.rules._project import RECORDER_KEY_FIELDS, label, recorder_key, where
 
 ID = "duplicate-recorder"
 CODE = "SNP301"
 SEVERITY = "error"
 SCOPE = "project"
 # the project stage keeps only these fields of each job (see snaplint.rule)
-PROJECT_FIELDS = (
-    ("metadata", "name"),
-    ("spec", "appId"),
-    ("spec", "cname"),
-    ("spec", "uid"),
-    ("cname",),
-    ("uid",),
-)
+PROJECT_FIELDS = RECORDER_KEY_FIELDS
 
 
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:

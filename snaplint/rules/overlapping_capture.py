@@ -126,7 +126,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from snaplint.diagnostics import Finding, JsonPath
-from snaplint.rules._project import label, recorder_key, where
+from snaplint.rules._project import RECORDER_KEY_FIELDS, label, recorder_key, where
 from snaplint.rules._snap import (
     SUBSCRIBE,
     UNSUBSCRIBE_SPELLINGS,
@@ -142,12 +142,7 @@ SEVERITY = "warning"
 SCOPE = "project"
 # the project stage keeps only these fields of each job (see snaplint.rule)
 PROJECT_FIELDS = (
-    ("metadata", "name"),
-    ("spec", "appId"),
-    ("spec", "cname"),
-    ("spec", "uid"),
-    ("cname",),
-    ("uid",),
+    *RECORDER_KEY_FIELDS,
     *(
         (*body, "clientRequest", "recordingConfig", name)
         for body in ((), ("spec",))
