@@ -16,7 +16,14 @@ one go and interleaved round by round so that machine noise hits every contender
 * ``check-jsonschema --schemafile job.schema.json`` on all files and on one file.
 
 Every run is a fresh process, timed wall-clock from start to exit, with its peak memory
-(max RSS) from ``wait4``. Prints the medians, the ratios and the issue's targets.
+(max RSS of the process and its workers) from ``wait4``. Prints the medians, the ratios and
+the issue's targets.
+
+Memory: snaplint also runs cold and warm on a tree of N/10 manifests (same generator), and the
+bench prints how much peak memory each added manifest costs: (peak at N - peak at N/10) /
+(0.9 N). The target is what the report's file list and the project stage's index take per
+manifest (a path string and a few machine words: a few hundred bytes, with the allocator's
+slack); a run that held each manifest's data would cost kilobytes.
 
 check-jsonschema lives in the bench's own virtualenv (``--bench-venv``, default
 ``~/.cache/snaplint/bench-venv``), created on first use with ``pip install
@@ -75,6 +82,10 @@ spec:
 """
 # (vendor, storage region, acquire region, env prefix): documented combinations
 STORAGE = [(1, 0, "NA", "AWS"), (1, 3, "NA", "AWS"), (2, 1, "CN", "OSS"), (1, 7, "EU", "AWS")]
+# bytes of peak memory per added manifest: its entry in the report's file list (a path string
+# and a list slot, ~80 bytes) and the project stage's index (7 machine words), with slack for
+# the allocator; holding each manifest's data would cost kilobytes
+MEMORY_PER_MANIFEST = 512
 TEAMS = ["education", "support", "moderation", "events", "qa"]
 PURPOSES = ["live classrooms", "support calls", "town halls", "webinars", "game streams"]
 
@@ -185,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(project)
         files = generate(project, args.n)
         rel = [str(f.relative_to(project)) for f in files]
+        tenth = work / "tenth"
+        if tenth.exists():
+            shutil.rmtree(tenth)
+        generate(tenth, max(1, args.n // 10))
         single = work / "single"
         single.mkdir(exist_ok=True)
         shutil.copy(files[0], single / "one.yaml")
@@ -239,6 +254,13 @@ def main(argv: list[str] | None = None) -> int:
 
         med = {k: statistics.median(v) for k, v in times.items()}
         peak = {k: max(v) for k, v in rss.items()}
+        # memory against tree size: the same runs on a tenth of the tree
+        small: dict[str, int] = {}
+        for _ in range(2):  # the first fills its cache, the second remembers the config
+            run(contenders["snaplint warm"][0](), tenth, env)
+        for name in ("snaplint cold", "snaplint warm"):
+            cmd = contenders[name][0]
+            small[name] = max(run(cmd(), tenth, env)[1] for _ in range(3))
         cjs_all, cjs_one = med["check-jsonschema all"], med["check-jsonschema one file"]
         cold_target = 8.0 if args.n >= 20000 else 4.0
         ratios = [
@@ -278,6 +300,15 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             ok = _meets(value, target)
             print(f"{label:<50} {value:>7.2f}x  target {target:<10} {'ok' if ok else 'MISSED'}")
+        added = args.n - max(1, args.n // 10)
+        print()
+        for name in ("snaplint cold", "snaplint warm"):
+            per = (peak[name] - small[name]) * 1024 / added if added else 0.0
+            print(
+                f"memory, {name}: peak {small[name] / 1024:.1f} MiB at {args.n // 10} manifests, "
+                f"{peak[name] / 1024:.1f} MiB at {args.n}: {per:,.0f} bytes per added manifest  "
+                f"target <= {MEMORY_PER_MANIFEST} {'ok' if per <= MEMORY_PER_MANIFEST else 'MISSED'}"
+            )
         if args.json:
             print(
                 json.dumps(
@@ -286,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                         "median_s": med,
                         "peak_rss_kib": peak,
                         "ratios": {label: v for label, v, _ in ratios},
+                        "peak_rss_kib_tenth": small,
                     },
                     indent=2,
                 )

@@ -189,13 +189,16 @@ def _entry(mapping: dict[str, Any], s: str, colon: int, indent: int) -> tuple[An
     known = _SCALARS.get(value, _Unusual)
     if known is _Unusual:
         known = _value(value)
-        if known.__class__ not in (list, dict) and len(_SCALARS) < 8192:
+        if known.__class__ not in (list, dict) and len(_SCALARS) < _SCALARS_MAX:
             _SCALARS[value] = known
     mapping[key] = known
     return None
 
 
 _SCALARS: dict[str, Any] = {}  # value text → its data (immutable scalars only)
+# the values that repeat are few and come early; names and uids are unique and would only fill
+# it, so the memo stays small (memory must not grow with the tree)
+_SCALARS_MAX = 1024
 
 
 def _value(s: str) -> Any:

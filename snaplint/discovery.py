@@ -71,6 +71,9 @@ def discover(
     """Files to lint, in a stable order, each once (``-`` stays as stdin)."""
     out: list[str] = []
     seen: set[str] = set()
+    # one folder walked: no file comes twice (the walk does not follow links), so no need to
+    # remember every path
+    single = len(paths) == 1
     root = root.resolve()
     excluded = Excluder(exclude)
     included = re.compile("|".join(fnmatch.translate(p) for p in include) or "(?!)").match
@@ -78,6 +81,9 @@ def discover(
     def add(path: str, key: str | None = None) -> None:
         # the walk does not follow symlinks, so a walked file's absolute path identifies it;
         # only paths given explicitly may be links to the same file
+        if single and key is not None:
+            out.append(path)
+            return
         if key is None:
             key = path if path == "-" else os.path.realpath(path)
         if key not in seen:

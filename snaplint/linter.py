@@ -35,6 +35,7 @@ from snaplint.manifest import (
     load_text,
 )
 from snaplint.plugins import RuleTable
+from snaplint.projectstage import ProjectStage
 from snaplint.rule import RuleContext, is_suppressible, option_defaults, project_fields
 
 ENV_UNSET = "env-reference-unset"
@@ -78,7 +79,7 @@ class LintResult:
 class FileOutcome:
     """One file linted on its own: loader, schema and manifest-rule findings.
 
-    This is the unit a cache stores and a worker process returns (``snaplint.cache``);
+    This is the unit a cache stores and a worker process returns (``snaplint.runner``);
     :meth:`Linter.finish` adds the project stage and the per-file filters.
     """
 
@@ -118,6 +119,12 @@ class Linter:
         self._manifest_checks = [(r, r.check, self.contexts[r.ID]) for r in self.manifest_rules]
         # what the project stage keeps of each job (None: whole documents)
         self.project_fields = project_fields(self.project_rules)
+        # (project_key, ctx) of the project rules that declare one (snaplint.projectstage)
+        self.project_keyed = [
+            (r.project_key, self.contexts[r.ID])
+            for r in self.project_rules
+            if hasattr(r, "project_key")
+        ]
         for pattern, selectors in config.per_file_ignores.items():
             self._select(
                 selectors, f"per-file-ignores[{pattern!r}]"
@@ -181,7 +188,7 @@ class Linter:
     def lint_files(
         self, paths: Sequence[str], *, stdin: Any = None, runner: Any = None
     ) -> LintResult:
-        """Lint files in order. A ``runner`` (``snaplint.cache.Runner``) may serve files from
+        """Lint files in order. A ``runner`` (``snaplint.runner.Runner``) may serve files from
         the cache and lint the rest in worker processes; it calls :meth:`check_file` and
         :meth:`finish`, so results are the same either way."""
         if runner is not None:
@@ -218,47 +225,45 @@ class Linter:
         return FileOutcome(path, display, real, lf.source, kept, list(lf.documents), checked)
 
     def finish(
-        self, outcomes: Sequence[FileOutcome], project: list[Diagnostic] | None = None
+        self, outcomes: Iterable[FileOutcome], project: list[Diagnostic] | None = None
     ) -> LintResult:
         """Project rules over every checked document (or ``project``, their diagnostics
         computed earlier), then suppressions and per-file ignores, sorted."""
-        per_file: dict[str, list[Diagnostic]] = {}
-        sources: dict[str, Source] = {}
-        documents: list[Document] = []
-        checked_docs: list[Document] = []
-        order: list[str] = []
-        real_of: dict[str, str] = {}
-        document_count = 0
-        report_only = self.options.report_only
+        results = Results(self)
+        stage = self.project_stage() if project is None else None
         for o in outcomes:
-            order.append(o.display)
-            real_of[o.display] = o.real
-            if o.source is not None:
-                sources[o.display] = o.source
-            documents.extend(o.documents)
-            checked_docs.extend(o.checked)
-            if report_only is None or o.real in report_only:
-                document_count += o.document_count  # context files are not "checked" for the user
-            per_file[o.display] = list(o.diagnostics)
+            results.add(o)
+            if stage is not None:
+                for doc in o.checked:
+                    stage.add(doc)
+        return results.result(project if stage is None else stage.diagnostics())
 
-        if project is None:
-            project = self.project_diagnostics(checked_docs)
-        for diag in project:
-            per_file.setdefault(diag.file, []).append(diag)
+    def project_stage(self, **store: Any) -> ProjectStage:
+        """An empty project stage for this run (``store``: see :class:`ProjectStage`)."""
+        return ProjectStage(self, **store)
 
-        out: list[Diagnostic] = []
-        for display in order:
-            if report_only is not None and real_of.get(display) not in report_only:
-                continue
-            diags = self._file_filters(display, per_file.get(display, []), sources.get(display))
-            out.extend(diags)
-        out.sort(key=Diagnostic.sort_key)
-        files = [d for d in order if report_only is None or real_of.get(d) in report_only]
-        return LintResult(out, sources, documents, files, document_count)
-
-    def project_diagnostics(self, docs: Sequence[Document]) -> list[Diagnostic]:
+    def project_diagnostics(self, docs: Iterable[Document]) -> list[Diagnostic]:
         """Findings of the project rules over every checked document of the run."""
-        return [diag for _doc, diag in self._project(list(docs))]
+        stage = self.project_stage()
+        for doc in docs:
+            stage.add(doc)
+        return stage.diagnostics()
+
+    def run_project_rule(
+        self, rule: Any, ctx: RuleContext, docs: list[Document]
+    ) -> list[Diagnostic]:
+        """One project rule over ``docs`` (a crash becomes a finding on the first of them)."""
+        try:
+            results = list(rule.check(docs, ctx))
+        except Exception as exc:
+            crash = self._crash(rule, docs[0], exc) if docs else None
+            return [crash] if crash is not None else []
+        out = []
+        for doc, finding in results:
+            diag = self._from_finding(doc, finding, rule.ID)
+            if diag is not None:
+                out.append(diag)
+        return out
 
     def _check_document(self, doc: Document) -> tuple[list[Diagnostic], bool]:
         out: list[Diagnostic] = []
@@ -296,22 +301,6 @@ class Linter:
                     found = [self._crash(rule, doc, exc)]
                 out.extend(found)
         return [d for d in out if d is not None], type_ok
-
-    def _project(self, docs: list[Document]) -> Iterable[tuple[Document, Diagnostic]]:
-        for rule in self.project_rules:
-            ctx = self.contexts[rule.ID]
-            try:
-                results = list(rule.check(docs, ctx))
-            except Exception as exc:
-                if docs:
-                    crash = self._crash(rule, docs[0], exc)
-                    if crash is not None:
-                        yield docs[0], crash
-                continue
-            for doc, finding in results:
-                diag = self._from_finding(doc, finding, rule.ID)
-                if diag is not None:
-                    yield doc, diag
 
     def _crash(self, rule: Any, doc: Document, exc: Exception) -> Diagnostic | None:
         message = (
@@ -412,6 +401,69 @@ class Linter:
             if fnmatch(rel, pattern) or fnmatch(display, pattern):
                 out |= self._select(selectors, f"per-file-ignores[{pattern!r}]")
         return out
+
+
+class Results:
+    """What a run reports, gathered one file at a time.
+
+    Only what the report needs is kept: the display path of each reported file (the result
+    list), and whole outcomes only of files with findings or suppression comments. A clean
+    file costs one list entry, however large the tree.
+    """
+
+    def __init__(self, linter: Linter) -> None:
+        self.linter = linter
+        self.report_only = linter.options.report_only
+        self.files: list[str] = []  # reported files, in lint order
+        self.per_file: dict[str, list[Diagnostic]] = {}
+        self.sources: dict[str, Source] = {}
+        self.documents: list[Document] = []
+        self.document_count = 0
+        # with report_only (pre-commit), the displays to report: a handful
+        self._reported: set[str] | None = None if self.report_only is None else set()
+
+    def reported(self, real: str) -> bool:
+        return self.report_only is None or real in self.report_only
+
+    def add(self, o: FileOutcome) -> None:
+        self.add_file(o.display, o.real)
+        self.add_findings(o)
+
+    def add_file(self, display: str, real: str) -> None:
+        """A file of the run, in lint order (its outcome may come later: :meth:`add_findings`)."""
+        if not self.reported(real):
+            return  # context for project rules: not "checked" for the user
+        self.files.append(display)
+        if self._reported is not None:
+            self._reported.add(display)
+
+    def add_findings(self, o: FileOutcome) -> None:
+        """A file's outcome: its findings, document count, source (for suppressions)."""
+        self.documents.extend(o.documents)
+        if not self.reported(o.real):
+            return
+        self.document_count += o.document_count
+        if o.source is not None:
+            self.sources[o.display] = o.source
+        if o.diagnostics or o.source is not None:
+            self.per_file[o.display] = list(o.diagnostics)
+
+    def add_clean(self, real: str, document_count: int) -> None:
+        """The outcome of a file without findings or suppression comments."""
+        if self.reported(real):
+            self.document_count += document_count
+
+    def result(self, project: Iterable[Diagnostic]) -> LintResult:
+        """The run's result, with the project rules' findings added."""
+        linter = self.linter
+        for diag in project:
+            if self._reported is None or diag.file in self._reported:
+                self.per_file.setdefault(diag.file, []).append(diag)
+        out: list[Diagnostic] = []
+        for display, diags in self.per_file.items():
+            out.extend(linter._file_filters(display, diags, self.sources.get(display)))
+        out.sort(key=Diagnostic.sort_key)
+        return LintResult(out, self.sources, self.documents, self.files, self.document_count)
 
 
 def _validate_options(rule: Any, options: dict[str, Any]) -> None:

@@ -237,7 +237,9 @@ def display_path(path: str) -> str:
     # relative path, or an absolute one below the working directory (pre-commit's context)
     if not os.path.isabs(path):
         if os.pardir not in path.split(os.sep):
-            return os.path.normpath(path).replace(os.sep, "/")
+            norm = os.path.normpath(path)
+            # the path itself when already clean: a large run keeps one string per file, not two
+            return path if norm == path and os.sep == "/" else norm.replace(os.sep, "/")
     else:
         cwd = os.getcwd()
         n = len(cwd)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import snaplint.cache as cache_mod
+import snaplint.runner as runner_mod
 from tests import _project_rule
 from tests._reports import CLEAN, SECRET_VALUE, bad, with_secret
 
@@ -21,14 +22,14 @@ REPO = Path(__file__).resolve().parent.parent
 def stats(monkeypatch):
     """The last run's cache statistics."""
     seen: list[dict] = []
-    original = cache_mod.Runner.run
+    original = runner_mod.Runner.run
 
     def run(self, *args, **kwargs):
         result = original(self, *args, **kwargs)
         seen.append(dict(self.stats))
         return result
 
-    monkeypatch.setattr(cache_mod.Runner, "run", run)
+    monkeypatch.setattr(runner_mod.Runner, "run", run)
     return seen
 
 
@@ -61,6 +62,25 @@ def write_many(jobs: Path, n: int, names: int) -> None:
         (jobs / f"many{i}.yaml").write_text(
             CLEAN.format(name=f"many{i % names}").replace('"910001"', f'"92{i:04d}"')
         )
+
+
+def databases(folder: Path) -> list[Path]:
+    return sorted((folder / f"v{cache_mod.CACHE_FORMAT}").glob("*.sqlite3"))
+
+
+def stored_text(folder: Path) -> str:
+    """Everything the cache databases under ``folder`` hold, as SQL text."""
+    import sqlite3
+
+    out = []
+    for db in databases(folder):
+        con = sqlite3.connect(db)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            out.extend(con.iterdump())
+        finally:
+            con.close()
+    return "\n".join(out)
 
 
 def lint_json(cli, project: Path, *args: str) -> list[dict]:
@@ -110,13 +130,14 @@ def test_no_cache_and_cache_dir(cli, project: Path, tmp_path: Path, monkeypatch)
     assert not (project / ".snaplint_cache").exists()
     monkeypatch.delenv("SNAPLINT_NO_CACHE")
     lint_json(cli, project, "--cache-dir", "elsewhere/c", "jobs")
-    assert list((project / "elsewhere" / "c" / "v1").glob("*.json"))
+    assert databases(project / "elsewhere" / "c")
 
 
 def test_corrupt_cache_is_ignored_and_rewritten(cli, project: Path, stats) -> None:
     expected = lint_json(cli, project, "jobs")
-    for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
-        f.write_text('{"format": 1, "key": "x", "files": [')  # torn
+    assert databases(project / ".snaplint_cache")
+    for f in databases(project / ".snaplint_cache"):
+        f.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)  # torn
     assert lint_json(cli, project, "jobs") == expected
     assert stats[-1]["hits"] == 0
     assert lint_json(cli, project, "jobs") == expected
@@ -192,7 +213,7 @@ def test_no_secret_in_the_cache(cli, project: Path, with_project_rule) -> None:
         CLEAN.format(name="literal").replace("${env:AWS_SECRET_ACCESS_KEY}", SECRET_VALUE)
     )
     lint_json(cli, project, "jobs")
-    stored = "".join(p.read_text() for p in (project / ".snaplint_cache").rglob("*.json"))
+    stored = stored_text(project / ".snaplint_cache")
     assert '"job0"' in stored  # document data of secret-free documents is stored ...
     assert SECRET_VALUE not in stored  # ... never a document holding a literal secret
 
@@ -213,7 +234,7 @@ def test_workers_give_the_same_results(
 ) -> None:
     write_many(project / "jobs", 40, names=30)
     serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
-    monkeypatch.setattr(cache_mod, "PARALLEL_MIN_FILES", 4)
+    monkeypatch.setattr(runner_mod, "PARALLEL_MIN_FILES", 4)
     parallel = lint_json(cli, project, "-j", "2", "jobs")
     assert stats[-1]["workers"] == 2
     assert parallel == serial
@@ -226,29 +247,28 @@ def test_a_worker_dying_midway_loses_no_file(
 ) -> None:
     write_many(project / "jobs", 40, names=30)
     serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
-    work = cache_mod._work
+    work = runner_mod._work
 
     def dies_on_the_last_chunk(chunk):  # runs in the forked worker
-        if any(i >= 32 for i, _path, _raw in chunk):
+        if any(i >= 32 for i in chunk):
             os._exit(3)
         return work(chunk)
 
-    monkeypatch.setattr(cache_mod, "_work", dies_on_the_last_chunk)
-    monkeypatch.setattr(cache_mod, "PARALLEL_MIN_FILES", 4)
+    monkeypatch.setattr(runner_mod, "_work", dies_on_the_last_chunk)
+    monkeypatch.setattr(runner_mod, "PARALLEL_MIN_FILES", 4)
     assert lint_json(cli, project, "--no-cache", "-j", "2", "jobs") == serial
     assert stats[-1]["workers"] == 2  # the first chunks came from the workers
 
 
-def test_a_cache_spooled_to_disk_is_written_whole(
+def test_a_cache_written_in_many_transactions_is_whole(
     cli, project: Path, stats, monkeypatch, with_project_rule
 ) -> None:
     jobs = project / "jobs"
     write_many(jobs, 30, names=25)
-    monkeypatch.setattr(cache_mod, "SPOOL_IN_MEMORY", 64)  # every run spills to a temp file
+    monkeypatch.setattr(cache_mod, "BATCH", 4)  # entries are written a few at a time
     first = lint_json(cli, project, "jobs")
     assert stats[-1]["misses"] > 30
-    for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
-        json.loads(f.read_text())
+    assert stored_text(project / ".snaplint_cache").count('INSERT INTO "files"') == 37
     assert lint_json(cli, project, "jobs") == first
     assert stats[-1]["misses"] == 0 and stats[-1]["hits"] > 30
     (jobs / "many3.yaml").write_text(CLEAN.format(name="many0"))  # one file changes
@@ -266,9 +286,7 @@ def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
     outputs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 1 for p in procs), [e.decode() for _, e in outputs]
     assert len({o for o, _ in outputs}) == 1  # everyone got the same answer
-    for f in (project / ".snaplint_cache" / "v1").glob("*.json"):
-        json.loads(f.read_text())  # never torn
-    assert not list((project / ".snaplint_cache" / "v1").glob("*.tmp"))
+    assert "INSERT INTO" in stored_text(project / ".snaplint_cache")  # whole, never torn
 
 
 def _age_files(project: Path, seconds: float) -> None:
@@ -287,13 +305,13 @@ def test_unchanged_files_are_not_even_read_on_a_warm_run(
     _age_files(project, 60)
     cold = lint_json(cli, project, "jobs")
     reads: list[str] = []
-    original = cache_mod.read_bytes
+    original = runner_mod.read_bytes
 
     def counting(path, *args, **kwargs):
         reads.append(Path(path).name)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(cache_mod, "read_bytes", counting)
+    monkeypatch.setattr(runner_mod, "read_bytes", counting)
     warm = lint_json(cli, project, "jobs")
     assert warm == cold and stats[-1]["hits"] == 7
     assert reads == ["bad.yaml"]  # only the file whose findings need their source lines
@@ -320,9 +338,9 @@ def test_files_written_just_before_the_cache_are_hashed(
     # same size and mtime, but too close to the cache's write time to trust (git's "racy" case)
     lint_json(cli, project, "jobs")
     reads: list[str] = []
-    original = cache_mod.read_bytes
+    original = runner_mod.read_bytes
     monkeypatch.setattr(
-        cache_mod, "read_bytes", lambda p, *a, **k: reads.append(p) or original(p, *a, **k)
+        runner_mod, "read_bytes", lambda p, *a, **k: reads.append(p) or original(p, *a, **k)
     )
     lint_json(cli, project, "jobs")
     assert len(reads) == 7 and stats[-1]["hits"] == 7
@@ -342,3 +360,35 @@ def test_a_fully_warm_run_loads_no_parser_or_validator(cli, project: Path) -> No
         [sys.executable, "-c", probe], cwd=project, capture_output=True, text=True
     )
     assert proc.stdout.strip() == "0 []", proc.stdout + proc.stderr
+
+
+def test_a_cache_corrupt_inside_is_replaced(cli, project: Path, stats) -> None:
+    expected = lint_json(cli, project, "jobs")
+    [db] = databases(project / ".snaplint_cache")
+    data = bytearray(db.read_bytes())
+    data[4096:] = b"\xa5" * (len(data) - 4096)  # the header reads fine, the pages do not
+    db.write_bytes(bytes(data))
+    assert lint_json(cli, project, "jobs") == expected  # served by linting again
+    assert stats[-1]["hits"] == 0
+    lint_json(cli, project, "jobs")  # a new database is written ...
+    assert lint_json(cli, project, "jobs") == expected
+    assert stats[-1]["hits"] == 7  # ... and used
+
+
+def test_entries_of_deleted_files_are_dropped(cli, project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache_mod, "PRUNE_EVERY", 0)
+    lint_json(cli, project, "jobs")
+    assert "job3.yaml" in stored_text(project / ".snaplint_cache")
+    (project / "jobs" / "job3.yaml").unlink()
+    (project / "jobs" / "job4.yaml").write_text(CLEAN.format(name="renamed"))
+    lint_json(cli, project, "jobs")
+    stored = stored_text(project / ".snaplint_cache")
+    assert "job3.yaml" not in stored and "job2.yaml" in stored
+
+
+def test_an_unwritable_cache_only_costs_misses(cli, project: Path, stats, monkeypatch) -> None:
+    expected = lint_json(cli, project, "--no-cache", "jobs")
+    blocker = project / "blocked"
+    blocker.write_text("a file where the cache folder should be")
+    assert lint_json(cli, project, "--cache-dir", "blocked/c", "jobs") == expected
+    assert stats[-1]["misses"] == 7

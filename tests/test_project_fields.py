@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snaplint.cache import ProjectDocument, Runner
+from snaplint.detached import ProjectDocument
 from snaplint.manifest import Document
 from snaplint.plugins import load_rules
 from snaplint.rule import from_row, project_fields, project_row, prune
+from snaplint.runner import Runner
 from tests.cases import linter_for, read_case
 
 CASES = Path(__file__).resolve().parent.parent / "rules"
@@ -86,7 +87,7 @@ _PATHS = st.lists(
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(_TREES, _PATHS)
 def test_a_project_row_rebuilds_exactly_what_prune_keeps(data, fields) -> None:
-    # the runner keeps jobs as rows (snaplint.cache.ProjectDocument); rules may still read data
+    # the runner keeps jobs as rows (snaplint.detached.ProjectDocument); rules may still read data
     fields = tuple(fields)
     if not isinstance(data, dict):
         return

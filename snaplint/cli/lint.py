@@ -227,7 +227,7 @@ def _runner(args: argparse.Namespace, config: Any, root: Any) -> Any:
     because they re-lint the files they edit."""
     if getattr(args, "fix", False) or getattr(args, "diff", False):
         return None
-    from snaplint.cache import runner_for
+    from snaplint.runner import runner_for
 
     enabled = not (args.no_cache or os.environ.get("SNAPLINT_NO_CACHE") or not config.cache_enabled)
     cache_dir = args.cache_dir or os.environ.get("SNAPLINT_CACHE_DIR") or config.cache_dir

@@ -135,6 +135,11 @@ SCOPE = "project"
 PROJECT_FIELDS = (("metadata", "name"),)
 
 
+def project_key(doc: Any, ctx: Any) -> str | None:
+    """Jobs of one name (the linter gives check only jobs whose name another job has)."""
+    return doc.name
+
+
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     first: dict[str, Any] = {}
     for doc in docs:

@@ -136,6 +136,11 @@ SCOPE = "project"
 PROJECT_FIELDS = RECORDER_KEY_FIELDS
 
 
+def project_key(doc: Any, ctx: Any) -> tuple[str | None, str, str] | None:
+    """Jobs and start bodies recording one channel as one uid."""
+    return recorder_key(doc, ctx.default_app_id)
+
+
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     first: dict[tuple[str | None, str, str], Any] = {}
     for doc in docs:

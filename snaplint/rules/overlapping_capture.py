@@ -191,6 +191,12 @@ def _uid_order(uid: str) -> tuple[int, str]:
     return (int(uid), uid) if uid.isdigit() else (0, uid)
 
 
+def project_key(doc: Any, ctx: Any) -> tuple[str | None, str] | None:
+    """Jobs and start bodies recording one channel (of one App ID)."""
+    key = recorder_key(doc, ctx.default_app_id)
+    return None if key is None else (key[0], key[1])
+
+
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     # most channels are recorded by one job: only channels with several are looked at closer
     channels: dict[tuple[str | None, str], list[tuple[int, Any, tuple[str | None, str, str]]]] = {}

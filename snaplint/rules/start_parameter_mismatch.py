@@ -156,6 +156,13 @@ def _channel(doc: Any) -> tuple[Any, Any]:
     return doc.get((*base, "cname")), doc.get((*base, "uid"))
 
 
+def project_key(doc: Any, ctx: Any) -> tuple[Any, Any] | None:
+    """Acquire bodies with a startParameter and the starts of their channel and uid."""
+    if doc.kind in ("job", "start") or (doc.kind == "acquire" and doc.start_request is not None):
+        return _channel(doc)
+    return None
+
+
 def check(docs: Iterable[Any], ctx: Any) -> Iterator[tuple[Any, Finding]]:
     docs = list(docs)
     starts: dict[tuple[Any, Any], list[Any]] = {}

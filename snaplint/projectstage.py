@@ -1,0 +1,206 @@
+"""The project stage: project rules over every checked document of a run, holding little per job.
+
+Project rules (duplicate names, two jobs on one channel and uid, …) relate documents that share
+something. A rule says what with ``project_key(doc, ctx)`` (see :mod:`snaplint.rule`): two
+documents it could report on together always have the same key. The stage keeps, per job and
+rule, an 8-byte hash of that key; the documents themselves go to a temporary file as they
+arrive (on a large tree; a small run keeps them in memory). When every document is in, each
+rule is given only the documents whose key another document shares, read back in project
+order. On a clean tree of 20,000 jobs that is none at all, so memory stays flat however many
+files there are. A rule without ``project_key`` is given every document, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import tempfile
+from array import array
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from snaplint.diagnostics import Diagnostic
+    from snaplint.linter import Linter
+    from snaplint.manifest import Document
+
+NO_KEY = 0  # the rule never looks at this document
+ANY_KEY = 1  # its key could not be computed: the rule is given it whatever the others are
+
+# A record of a spooled document: enough to rebuild it (see snaplint.detached.revive)
+Record = tuple[Any, ...]
+
+
+def key_hash(key: Any) -> int:
+    """An 8-byte hash of a rule's key (None: the document is not the rule's business)."""
+    if key is None:
+        return NO_KEY
+    digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    value = int.from_bytes(digest, "little", signed=True)
+    return value if value not in (NO_KEY, ANY_KEY) else 2  # keep the two markers apart
+
+
+def keys_of(
+    keyed: Sequence[tuple[Callable[[Any, Any], Any], Any]], doc: Document
+) -> tuple[int, ...]:
+    """The key hash of ``doc`` for each keyed rule (``(project_key, ctx)`` pairs)."""
+    out = []
+    for key_fn, ctx in keyed:
+        try:
+            out.append(key_hash(key_fn(doc, ctx)))
+        except Exception:
+            out.append(ANY_KEY)  # the rule's check sees it, and reports its own crash
+    return tuple(out)
+
+
+class ProjectStage:
+    """Documents of the project stage, taken in one at a time; see the module docstring."""
+
+    def __init__(
+        self,
+        linter: Linter,
+        *,
+        record: Callable[[Document], Record | None] | None = None,
+        revive: Callable[[Record], Document] | None = None,
+    ) -> None:
+        self.linter = linter
+        self.rules = [(rule, linter.contexts[rule.ID]) for rule in linter.project_rules]
+        self.keyed = linter.project_keyed
+        self._keys = [array("q") for _ in self.keyed]
+        self._order = array("q")  # where each document stands in the project (rules see that order)
+        self._count = 0
+        # every document must be at hand when a rule takes them all: then nothing is spooled
+        spool = record is not None and len(self.keyed) == len(self.rules)
+        self._store: _Store = _RecordFile(record, revive) if spool else _Memory()  # type: ignore[arg-type]
+        self._revive = revive
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def add(self, doc: Document, keys: Sequence[int] | None = None, order: int = -1) -> None:
+        """Take in one checked document. ``keys``: its :func:`keys_of`, when already known;
+        ``order``: its file's place in the project, when documents arrive out of order (the
+        documents of one file are added together, in their order)."""
+        if keys is None or len(keys) != len(self.keyed):
+            keys = keys_of(self.keyed, doc)
+        for column, value in zip(self._keys, keys, strict=True):
+            column.append(value)
+        self._order.append(order if order >= 0 else self._count)
+        self._store.append(doc)
+        self._count += 1
+
+    def add_record(self, blob: bytes, keys: Sequence[int], order: int = -1) -> None:
+        """Take in a document as its pickled record (made by a worker: see ``record``)."""
+        if not isinstance(self._store, _RecordFile):
+            self.add(self._revive(pickle.loads(blob)), keys, order)  # our own worker's bytes
+            return
+        for column, value in zip(self._keys, keys, strict=True):
+            column.append(value)
+        self._order.append(order if order >= 0 else self._count)
+        self._store.append_blob(blob)
+        self._count += 1
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Findings of every project rule, in rule order; spooled documents are read back once."""
+        wanted: list[set[int] | None] = []  # positions each rule is given (None: all)
+        column = iter(self._keys)
+        for rule, _ctx in self.rules:
+            wanted.append(_sharing(next(column)) if hasattr(rule, "project_key") else None)
+        union: set[int] = set()
+        for positions in wanted:
+            union |= set(range(self._count)) if positions is None else positions
+        docs = self._store.load(sorted(union))
+        place = self._order.__getitem__
+        out: list[Diagnostic] = []
+        try:
+            for (rule, ctx), positions in zip(self.rules, wanted, strict=True):
+                chosen = union if positions is None else positions
+                given = [docs[p] for p in sorted(chosen, key=lambda p: (place(p), p))]
+                if given:
+                    out.extend(self.linter.run_project_rule(rule, ctx, given))
+        finally:
+            self._store.close()
+        return out
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def _sharing(column: array) -> set[int]:
+    """Positions whose key another position shares, or that must be seen whatever the key."""
+    counts: dict[int, int] = {}
+    for value in column:
+        if value != NO_KEY:
+            counts[value] = counts.get(value, 0) + 1
+    shared = {value for value, n in counts.items() if n > 1 or value == ANY_KEY}
+    if not shared:
+        return set()
+    return {p for p, value in enumerate(column) if value in shared}
+
+
+class _Store:
+    def append(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def load(self, positions: Sequence[int]) -> dict[int, Document]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _Memory(_Store):
+    def __init__(self) -> None:
+        self.docs: list[Document] = []
+
+    def append(self, doc: Document) -> None:
+        self.docs.append(doc)
+
+    def load(self, positions: Sequence[int]) -> dict[int, Document]:
+        return {p: self.docs[p] for p in positions}
+
+
+class _RecordFile(_Store):
+    """Records pickled into a temporary file (this run's own, deleted on close or exit): the
+    offset of each is all that stays in memory. A document without a record (read from
+    standard input) stays in memory."""
+
+    def __init__(
+        self, record: Callable[[Document], Record | None], revive: Callable[[Record], Document]
+    ) -> None:
+        self.record, self.revive = record, revive
+        self._fh: Any = None
+        self.offsets = array("q")
+        self._size = 0  # bytes written (tell() would flush the buffer each time)
+        self.held: dict[int, Document] = {}
+
+    def append(self, doc: Document) -> None:
+        rec = self.record(doc)
+        if rec is None:
+            self.held[len(self.offsets)] = doc
+            self.offsets.append(-1)
+            return
+        self.append_blob(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def append_blob(self, blob: bytes) -> None:
+        if self._fh is None:
+            self._fh = tempfile.TemporaryFile(prefix="snaplint-project-")  # noqa: SIM115
+        self.offsets.append(self._size)
+        self._fh.write(blob)
+        self._size += len(blob)
+
+    def load(self, positions: Sequence[int]) -> dict[int, Document]:
+        out: dict[int, Document] = {}
+        for p in positions:
+            if p in self.held:
+                out[p] = self.held[p]
+                continue
+            self._fh.seek(self.offsets[p])
+            out[p] = self.revive(pickle.load(self._fh))  # this run's own file: nothing foreign
+        return out
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None

@@ -1,0 +1,182 @@
+"""The project stage gives each project rule only the documents whose key another document shares
+(snaplint.projectstage). That must never change a finding: on random projects full of name,
+channel and uid collisions, the keyed stage (in memory, and spooled to a file as the runner
+does) finds exactly what each rule finds when given every document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from snaplint.plugins import load_rules
+from snaplint.projectstage import ANY_KEY, NO_KEY, ProjectStage, key_hash, keys_of
+from snaplint.runner import Runner
+from tests.cases import linter_for
+
+TABLE = load_rules(autoload=False)
+SETTINGS = {"mode": "individual"}
+
+
+def _request(interval: int, videos: list[str]) -> dict:
+    return {
+        "recordingConfig": {
+            "channelType": 1,
+            "streamTypes": 1,
+            "maxIdleTime": 300,
+            "subscribeVideoUids": videos,
+            "subscribeUidGroup": 0,
+        },
+        "snapshotConfig": {"captureInterval": interval, "fileType": ["jpg"]},
+        "storageConfig": {
+            "vendor": 1,
+            "region": 0,
+            "bucket": "shots",
+            "accessKey": "${env:AWS_ACCESS_KEY_ID}",
+            "secretKey": "${env:AWS_SECRET_ACCESS_KEY}",
+        },
+    }
+
+
+_UIDS = st.sampled_from(["910001", "910002", "910003"])
+_CNAMES = st.sampled_from(["lesson1", "lesson2", "lesson3"])
+_VIDEOS = st.lists(st.sampled_from(["1001", "1002", "1003"]), min_size=1, max_size=2, unique=True)
+_JOB = st.fixed_dictionaries(
+    {
+        "kind": st.just("job"),
+        "name": st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+        "cname": _CNAMES,
+        "uid": _UIDS,
+        "interval": st.sampled_from([15, 30]),
+        "videos": _VIDEOS,
+    }
+)
+_BODY = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["start", "acquire"]),
+        "cname": _CNAMES,
+        "uid": _UIDS,
+        "interval": st.sampled_from([15, 30]),
+        "videos": _VIDEOS,
+    }
+)
+
+
+def _document(spec: dict) -> dict:
+    request = _request(spec["interval"], spec["videos"])
+    if spec["kind"] == "job":
+        return {
+            "apiVersion": "snaplint/v1",
+            "kind": "SnapshotJob",
+            "metadata": {"name": spec["name"]},
+            "spec": {"cname": spec["cname"], "uid": spec["uid"], "clientRequest": request},
+        }
+    if spec["kind"] == "start":
+        return {"cname": spec["cname"], "uid": spec["uid"], "clientRequest": request}
+    return {
+        "cname": spec["cname"],
+        "uid": spec["uid"],
+        "clientRequest": {"resourceExpiredHour": 24, "startParameter": request},
+    }
+
+
+def _write(folder: Path, files: list[list[dict]]) -> list[str]:
+    paths = []
+    for n, specs in enumerate(files):
+        path = folder / f"f{n:02d}.yaml"
+        path.write_text(yaml.safe_dump_all([_document(s) for s in specs], sort_keys=False))
+        paths.append(str(path))
+    return paths
+
+
+def _project_findings(result) -> list[tuple]:
+    project = {r.ID for r in TABLE if r.SCOPE == "project"}
+    return sorted(
+        (d.file, d.line, d.column, d.rule, d.message)
+        for d in result.diagnostics
+        if d.rule in project
+    )
+
+
+def _unkeyed(linter, paths: list[str]) -> list[tuple]:
+    """Every project rule given every checked document: what the stage must reproduce."""
+    outcomes = [linter.check_file(p, _load(p)) for p in paths]
+    docs = [d for o in outcomes for d in o.checked]
+    diags = []
+    for rule in linter.project_rules:
+        diags.extend(linter.run_project_rule(rule, linter.contexts[rule.ID], docs))
+    return sorted((d.file, d.line, d.column, d.rule, d.message) for d in diags)
+
+
+def _load(path: str):
+    from snaplint.manifest import load_file
+
+    return load_file(path)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.lists(st.one_of(_JOB, _JOB, _BODY), min_size=1, max_size=3), max_size=8))
+def test_keyed_stage_finds_what_every_document_gives(tmp_path_factory, files) -> None:
+    folder = tmp_path_factory.mktemp("project")
+    paths = _write(folder, files)
+    expected = _unkeyed(linter_for(SETTINGS, TABLE), paths)
+    in_memory = _project_findings(linter_for(SETTINGS, TABLE).lint_files(paths))
+    spooled = _project_findings(Runner(None, jobs=1).run(linter_for(SETTINGS, TABLE), paths))
+    assert in_memory == expected
+    assert spooled == expected
+
+
+def _distinct_jobs(n: int) -> list[list[dict]]:
+    """``n`` files of one job each, sharing no name, channel or uid."""
+    job = {"kind": "job", "uid": "1", "interval": 15, "videos": ["1001"]}
+    return [[{**job, "name": f"j{i}", "cname": f"c{i}"}] for i in range(n)]
+
+
+def test_a_clean_project_gives_no_rule_any_document(tmp_path: Path) -> None:
+    paths = _write(tmp_path, _distinct_jobs(30))
+    linter = linter_for(SETTINGS, TABLE)
+    given: list[int] = []
+    original = linter.run_project_rule
+    linter.run_project_rule = lambda rule, ctx, docs: (
+        given.append(len(docs)) or original(rule, ctx, docs)
+    )
+    assert _project_findings(linter.lint_files(paths)) == []
+    assert given == []  # no key is shared: no rule looked at a single document
+
+
+def test_a_rule_without_a_key_gets_every_document(tmp_path: Path) -> None:
+    from tests import _project_rule
+
+    paths = _write(tmp_path, _distinct_jobs(5))
+    linter = linter_for(SETTINGS, TABLE)
+    linter.project_rules.append(_project_rule)
+    linter.contexts[_project_rule.ID] = linter.contexts[linter.project_rules[0].ID]
+    _project_rule.CALLS.clear()
+    Runner(None, jobs=1).run(linter, paths)
+    assert _project_rule.CALLS and _project_rule.CALLS[-1] == 5
+
+
+def test_key_hashes_keep_their_markers_apart() -> None:
+    assert key_hash(None) == NO_KEY
+    values = {key_hash(k) for k in ["a", ("x", "y", "z"), 1, (None, "c", "u")]}
+    assert NO_KEY not in values and ANY_KEY not in values and len(values) == 4
+    assert key_hash(("x", "y")) == key_hash(("x", "y"))  # stable: workers and parent agree
+
+
+def test_a_key_function_that_raises_hands_the_document_to_the_rule() -> None:
+    def broken(doc, ctx):
+        raise ValueError("boom")
+
+    assert keys_of([(broken, None), (lambda doc, ctx: None, None)], object()) == (ANY_KEY, NO_KEY)
+
+
+def test_a_stage_with_nothing_in_it_finds_nothing() -> None:
+    stage = ProjectStage(linter_for(SETTINGS, TABLE))
+    assert stage.diagnostics() == []
