@@ -74,10 +74,6 @@ class ProjectStage:
         self._store: _Store = _RecordFile(record, revive) if spool else _Memory()  # type: ignore[arg-type]
         self._revive = revive
 
-    @property
-    def count(self) -> int:
-        return self._count
-
     def add(self, doc: Document, keys: Sequence[int] | None = None, order: int = -1) -> None:
         """Take in one checked document. ``keys``: its :func:`keys_of`, when already known;
         ``order``: its file's place in the project, when documents arrive out of order (the
@@ -128,15 +124,28 @@ class ProjectStage:
 
 
 def _sharing(column: array) -> set[int]:
-    """Positions whose key another position shares, or that must be seen whatever the key."""
-    counts: dict[int, int] = {}
+    """Positions whose key another position shares, or that must be seen whatever the key.
+
+    A bitmap of a byte per position finds the keys seen twice (and a few that only share a
+    bit); only those are counted exactly, so no table of every key is built.
+    """
+    size = 8 * max(len(column), 128)
+    bits = bytearray(size // 8)
+    maybe: set[int] = {ANY_KEY}
     for value in column:
         if value != NO_KEY:
+            slot = value % size
+            mask = 1 << (slot & 7)
+            if bits[slot >> 3] & mask:
+                maybe.add(value)
+            else:
+                bits[slot >> 3] |= mask
+    counts: dict[int, int] = {}
+    for value in column:
+        if value in maybe:
             counts[value] = counts.get(value, 0) + 1
     shared = {value for value, n in counts.items() if n > 1 or value == ANY_KEY}
-    if not shared:
-        return set()
-    return {p for p, value in enumerate(column) if value in shared}
+    return {p for p, value in enumerate(column) if value in shared} if shared else set()
 
 
 class _Store:

@@ -63,8 +63,7 @@ from snaplint.projectstage import keys_of
 from snaplint.rule import from_row, project_row
 
 if TYPE_CHECKING:
-    from snaplint.linter import FileOutcome, Linter, LintResult, Results
-    from snaplint.projectstage import ProjectStage
+    from snaplint.linter import FileOutcome, Linter, LintResult
 
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 64  # files per message to a worker: answers waiting to be taken in stay small
@@ -216,130 +215,24 @@ class Runner:
         self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
 
     def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
-        from snaplint.linter import FileOutcome, Results
-
         use_cache = self.cache_dir is not None and not linter.options.resolve_env
         cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
-        secret_names = _secret_names()
-        max_size = linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE
-        fields = linter.project_fields if linter.project_rules else None
-        layout = (fields, {f: n for n, f in enumerate(fields)}) if fields is not None else None
-        # per file, only what the report lists is kept (see Results); the project stage keeps
-        # a few hashes per job and spools the jobs to a temporary file
-        results = Results(linter)
-        stage = (
-            linter.project_stage(record=record, revive=lambda rec: revive(rec, layout))
-            if linter.project_rules
-            else None
-        )
-        files_key = _SetKey()
-        todo = array("q")  # indexes of the files to lint
-        read: dict[int, bytes | Problem] = {}  # files the parent had to read (and hash)
-        hashed: dict[int, str] = {}
-        stats_before: dict[int, list[int] | None] = {}  # stat taken before the parent read it
-        lazy = array("q")  # cache hits whose checked documents the project stage may need
-        absolute = Absolute()
+        run = _Run(linter, cache, paths, self.stats)
         for i, path in enumerate(paths):
             if path == "-":
-                display = linter.options.stdin_filename
-                lf = _load_stdin(path, max_size, stdin, display)
-                outcome = _detached(linter.check_file(path, lf), linter)
-                results.add_file(outcome.display, outcome.real)
-                results.add_findings(outcome)
-                files_key.invalidate()  # no content hash: the project stage is not cached
-                if stage is not None:
-                    for doc in outcome.checked:
-                        stage.add(doc, order=i)
-                continue
-            # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
-            # report_only lists the absolute paths of the files asked for
-            real = absolute(path)
-            display = display_path(path)
-            results.add_file(display, real)
-            entry = cache.get(real) if cache is not None else None
-            if entry is None:
-                todo.append(i)  # read (and hashed) by whoever lints it
-                continue
-            stat = _stat(path)
-            if entry.unchanged(stat):
-                # same size and mtime, written well before it was read: same content hash,
-                # no need to read it (git's index and ruff's cache do the same)
-                self.stats["hits"] += 1
-                self._hit(path, real, display, None, entry, results, files_key)
-                if entry.checked:
-                    lazy.append(i)
-                continue
-            raw = read_bytes(path, max_size)
-            h = content_hash(raw) if isinstance(raw, bytes) else None
-            if h is not None and entry.hash == h:
-                self.stats["hits"] += 1
-                cache.touch(real, entry, stat)  # type: ignore[union-attr]
-                self._hit(path, real, display, raw, entry, results, files_key)
-                if entry.checked:
-                    lazy.append(i)
+                run.stdin(i, stdin)
             else:
-                stats_before[i] = stat
-                read[i] = raw
-                if h is not None:
-                    hashed[i] = h
-                todo.append(i)
-
-        self.stats["misses"] = len(todo)
+                run.look_up(i, path)
+        self.stats["misses"] = len(run.todo)
         # results are taken in as they stream from the workers: what stays per file is its
-        # display path in the report, and its job's key hashes in the project stage
-        for i, slim in self._lint(linter, paths, todo, read, secret_names):
-            path = paths[i]
-            real = absolute(path)
-            source = Source(path, slim.display, slim.text) if slim.text is not None else None
-            results.add_findings(
-                FileOutcome(
-                    path, slim.display, real, source, slim.diagnostics, [], [], slim.document_count
-                )
-            )
-            if stage is not None:
-                for blob, keys in slim.records:
-                    stage.add_record(blob, keys, order=i)
-            read.pop(i, None)
-            h = slim.hash or hashed.pop(i, None)
-            files_key.add(real, slim.display, h)
-            if cache is not None and h is not None:
-                stat = stats_before.get(i, slim.stat) or [None, None, 0]
-                diags = [diag_row(d) for d in slim.diagnostics]
-                entry = Entry(
-                    h,
-                    stat[0],
-                    stat[1],
-                    stat[2],
-                    slim.text is not None and "snaplint:" in slim.text,
-                    slim.document_count,
-                    encode_json(diags) if diags else None,
-                    slim.checked,
-                )
-                cache.put(real, entry, slim.docs)
-
-        project = None
-        if stage is not None:
-            project = self._project(linter, stage, files_key, lazy, cache, paths, absolute)
-        result = results.result(project or [])
+        # display path in the report, and its jobs' key hashes in the project stage
+        for i, slim in self._lint(linter, paths, run.todo, run.read, _secret_names()):
+            run.take(i, slim)
+        project = self._project(run) if run.stage is not None else []
+        result = run.results.result(project)
         if cache is not None:
             cache.save()
         return result
-
-    def _hit(
-        self,
-        path: str,
-        real: str,
-        display: str,
-        raw: bytes | None,
-        entry: Entry,
-        results: Results,
-        files_key: _SetKey,
-    ) -> None:
-        if entry.diagnostics or entry.suppressions:
-            results.add_findings(_from_entry(path, real, display, raw, entry))
-        else:
-            results.add_clean(real, entry.documents)  # most files: nothing to keep
-        files_key.add(real, display, entry.hash)
 
     # -- per-file stage --
 
@@ -416,26 +309,19 @@ class Runner:
 
     # -- project stage --
 
-    def _project(
-        self,
-        linter: Linter,
-        stage: ProjectStage,
-        files_key: _SetKey,
-        lazy: array,
-        cache: Cache | None,
-        paths: Sequence[str],
-        absolute: Absolute,
-    ) -> list[Diagnostic]:
-        set_key = files_key.hexdigest() if cache is not None else None
+    def _project(self, run: _Run) -> list[Diagnostic]:
+        stage, cache = run.stage, run.cache
+        assert stage is not None
+        set_key = run.files_key.hexdigest() if cache is not None else None
         cached = cache.project(set_key) if cache is not None and set_key is not None else None
         if cached is not None:
             self.stats["project_cached"] = 1
             stage.close()
             return [diag_from_row(file, row) for file, row in cached]
         # the set changed: give cached files their checked documents back
-        for i in lazy:
-            path = paths[i]
-            entry = cache.get(absolute(path)) if cache is not None else None
+        for i in run.lazy:
+            path = run.paths[i]
+            entry = cache.get(run.absolute(path)) if cache is not None else None
             if entry is None:
                 continue
             for doc in _restore_checked(path, display_path(path), entry, cache):
@@ -444,6 +330,121 @@ class Runner:
         if cache is not None and set_key is not None:
             cache.set_project(set_key, [(d.file, diag_row(d)) for d in project])
         return project
+
+
+class _Run:
+    """One run's state: the report being gathered, the project stage, the files to lint."""
+
+    def __init__(
+        self, linter: Linter, cache: Cache | None, paths: Sequence[str], stats: dict[str, int]
+    ) -> None:
+        from snaplint.linter import Results
+
+        self.linter, self.cache, self.paths, self.stats = linter, cache, paths, stats
+        self.max_size = linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+        fields = linter.project_fields if linter.project_rules else None
+        layout = (fields, {f: n for n, f in enumerate(fields)}) if fields is not None else None
+        # per file, only what the report lists is kept (see Results); the project stage keeps
+        # a few hashes per job and spools the jobs to a temporary file
+        self.results = Results(linter)
+        self.stage = (
+            linter.project_stage(record=record, revive=lambda rec: revive(rec, layout))
+            if linter.project_rules
+            else None
+        )
+        self.files_key = _SetKey()
+        self.todo = array("q")  # indexes of the files to lint
+        self.read: dict[int, bytes | Problem] = {}  # files the parent had to read (and hash)
+        self.hashed: dict[int, str] = {}
+        self.stats_before: dict[int, list[int] | None] = {}  # stat taken before that read
+        self.lazy = array("q")  # cache hits whose checked documents the project stage may need
+        # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
+        # report_only lists the absolute paths of the files asked for
+        self.absolute = Absolute()
+
+    def stdin(self, i: int, stdin: Any) -> None:
+        linter = self.linter
+        lf = _load_stdin("-", self.max_size, stdin, linter.options.stdin_filename)
+        outcome = _detached(linter.check_file("-", lf), linter)
+        self.results.add_file(outcome.display, outcome.real)
+        self.results.add_findings(outcome)
+        self.files_key.invalidate()  # no content hash: the project stage is not cached
+        if self.stage is not None:
+            for doc in outcome.checked:
+                self.stage.add(doc, order=i)
+
+    def look_up(self, i: int, path: str) -> None:
+        """Serve a file from the cache, or put it on the list to lint."""
+        real = self.absolute(path)
+        display = display_path(path)
+        self.results.add_file(display, real)
+        cache = self.cache
+        entry = cache.get(real) if cache is not None else None
+        if cache is None or entry is None:
+            self.todo.append(i)  # read (and hashed) by whoever lints it
+            return
+        stat = _stat(path)
+        if entry.unchanged(stat):
+            # same size and mtime, written well before it was read: same content hash, no
+            # need to read it (git's index and ruff's cache do the same)
+            self._hit(i, path, real, display, None, entry)
+            return
+        raw = read_bytes(path, self.max_size)
+        h = content_hash(raw) if isinstance(raw, bytes) else None
+        if h is not None and entry.hash == h:
+            cache.touch(real, entry, stat)
+            self._hit(i, path, real, display, raw, entry)
+            return
+        self.stats_before[i] = stat
+        self.read[i] = raw
+        if h is not None:
+            self.hashed[i] = h
+        self.todo.append(i)
+
+    def _hit(
+        self, i: int, path: str, real: str, display: str, raw: bytes | None, entry: Entry
+    ) -> None:
+        self.stats["hits"] += 1
+        if entry.diagnostics or entry.suppressions:
+            self.results.add_findings(_from_entry(path, real, display, raw, entry))
+        else:
+            self.results.add_clean(real, entry.documents)  # most files: nothing to keep
+        self.files_key.add(real, display, entry.hash)
+        if entry.checked:
+            self.lazy.append(i)
+
+    def take(self, i: int, slim: _Slim) -> None:
+        """Take in the result of linting file ``i``."""
+        from snaplint.linter import FileOutcome
+
+        path = self.paths[i]
+        real = self.absolute(path)
+        source = Source(path, slim.display, slim.text) if slim.text is not None else None
+        self.results.add_findings(
+            FileOutcome(
+                path, slim.display, real, source, slim.diagnostics, [], [], slim.document_count
+            )
+        )
+        if self.stage is not None:
+            for blob, keys in slim.records:
+                self.stage.add_record(blob, keys, order=i)
+        self.read.pop(i, None)
+        h = slim.hash or self.hashed.pop(i, None)
+        self.files_key.add(real, slim.display, h)
+        if self.cache is not None and h is not None:
+            stat = self.stats_before.get(i, slim.stat) or [None, None, 0]
+            diags = [diag_row(d) for d in slim.diagnostics]
+            entry = Entry(
+                h,
+                stat[0],
+                stat[1],
+                stat[2],
+                slim.text is not None and "snaplint:" in slim.text,
+                slim.document_count,
+                encode_json(diags) if diags else None,
+                slim.checked,
+            )
+            self.cache.put(real, entry, slim.docs)
 
 
 class _SetKey:

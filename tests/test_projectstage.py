@@ -180,3 +180,22 @@ def test_a_key_function_that_raises_hands_the_document_to_the_rule() -> None:
 def test_a_stage_with_nothing_in_it_finds_nothing() -> None:
     stage = ProjectStage(linter_for(SETTINGS, TABLE))
     assert stage.diagnostics() == []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.integers(min_value=-(2**63), max_value=2**63 - 1)
+        | st.sampled_from([0, 1, 5, -5, 2**40]),
+        max_size=400,
+    )
+)
+def test_sharing_finds_exactly_the_shared_keys(values) -> None:
+    from array import array
+    from collections import Counter
+
+    from snaplint.projectstage import _sharing
+
+    counts = Counter(v for v in values if v != NO_KEY)
+    expected = {p for p, v in enumerate(values) if v == ANY_KEY or (v != NO_KEY and counts[v] > 1)}
+    assert _sharing(array("q", values)) == expected
