@@ -3,7 +3,7 @@
 Project rules (duplicate names, two jobs on one channel and uid, …) relate documents that share
 something. A rule says what with ``project_key(doc, ctx)`` (see :mod:`snaplint.rule`): two
 documents it could report on together always have the same key. The stage keeps, per job and
-rule, an 8-byte hash of that key; the documents themselves go to a temporary file as they
+rule, a machine-word hash of that key; the documents themselves go to a temporary file as they
 arrive (on a large tree; a small run keeps them in memory). When every document is in, each
 rule is given only the documents whose key another document shares, read back in project
 order. On a clean tree of 20,000 jobs that is none at all, so memory stays flat however many
@@ -32,11 +32,19 @@ Record = tuple[Any, ...]
 
 
 def key_hash(key: Any) -> int:
-    """An 8-byte hash of a rule's key (None: the document is not the rule's business)."""
+    """A machine-word hash of a rule's key (None: the document is not the rule's business).
+
+    Python's own ``hash``: keys are compared only within a run, and forked workers share the
+    parent's hash seed. Equal keys always hash alike; a collision only hands a rule one more
+    document, which it groups by the real key anyway.
+    """
     if key is None:
         return NO_KEY
-    digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    value = int.from_bytes(digest, "little", signed=True)
+    try:
+        value = hash(key)
+    except TypeError:  # an unhashable key (a list): hash its text
+        digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=8)
+        value = int.from_bytes(digest.digest(), "little", signed=True)
     return value if value not in (NO_KEY, ANY_KEY) else 2  # keep the two markers apart
 
 

@@ -125,10 +125,17 @@ def project_row(data: Any, fields: Sequence[tuple[str | int, ...]]) -> tuple[Any
     return tuple(row)
 
 
+_SHORTEST_FIRST: dict[Any, list[int]] = {}  # fields -> their indexes, shortest path first
+
+
 def from_row(row: Sequence[Any], fields: Sequence[tuple[str | int, ...]]) -> dict[str, Any]:
     """The data :func:`prune` keeps, rebuilt from a :func:`project_row` (same keys, same order)."""
     out: dict[str, Any] = {}
-    for i in sorted(range(len(fields)), key=lambda i: len(fields[i])):
+    key = fields if isinstance(fields, tuple) else tuple(fields)
+    order = _SHORTEST_FIRST.get(key)
+    if order is None:
+        order = _SHORTEST_FIRST[key] = sorted(range(len(fields)), key=lambda i: len(fields[i]))
+    for i in order:
         value, path = row[i], fields[i]
         if value is ABSENT or not path:
             continue

@@ -165,8 +165,10 @@ def test_a_rule_without_a_key_gets_every_document(tmp_path: Path) -> None:
 
 def test_key_hashes_keep_their_markers_apart() -> None:
     assert key_hash(None) == NO_KEY
-    values = {key_hash(k) for k in ["a", ("x", "y", "z"), 1, (None, "c", "u")]}
-    assert NO_KEY not in values and ANY_KEY not in values and len(values) == 4
+    values = {key_hash(k) for k in ["a", ("x", "y", "z"), 2, (None, "c", "u"), ["a", {}]]}
+    assert NO_KEY not in values and ANY_KEY not in values and len(values) == 5
+    assert key_hash(0) == key_hash(1) == 2  # values equal to a marker are moved off it
+    assert key_hash(["a", {}]) == key_hash(["a", {}])  # unhashable keys hash their text
     assert key_hash(("x", "y")) == key_hash(("x", "y"))  # stable: workers and parent agree
 
 
