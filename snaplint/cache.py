@@ -222,9 +222,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER, mtime INTEGER,
     read_ns INTEGER NOT NULL, suppressions INTEGER NOT NULL, documents INTEGER NOT NULL,
-    diagnostics TEXT, checked TEXT
+    diagnostics TEXT, checked TEXT, docs TEXT
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS docs (hash TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS project (
     id INTEGER PRIMARY KEY CHECK (id = 0), files_key TEXT NOT NULL, diagnostics TEXT NOT NULL
 );
@@ -247,8 +246,8 @@ class Cache:
         self.folder = self.directory / f"v{CACHE_FORMAT}"
         self.path = self.folder / f"{key}.sqlite3"
         self.dirty = False  # something was written: prune entries of deleted files
-        self._pending: list[tuple[Any, ...]] = []
-        self._pending_docs: list[tuple[str, str]] = []
+        self._pending: list[tuple[Any, ...]] = []  # entries waiting to be written (a batch)
+        self._touched: list[tuple[Any, ...]] = []  # new stats of unchanged files
         self._con: sqlite3.Connection | None = None
         self._writable = True
         self._reading = False  # in a read transaction
@@ -281,6 +280,8 @@ class Cache:
                 if version == 0:
                     con.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
                     con.executescript(_SCHEMA)
+                    # a new database has nothing stale: the first prune is a day away
+                    con.execute("INSERT INTO meta VALUES ('pruned_ns', ?)", (time.time_ns(),))
                     con.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
                 # a cache never waits for the disk: a power cut may corrupt it, and a corrupt
                 # cache is replaced (see _broken); a killed run cannot
@@ -342,9 +343,10 @@ class Cache:
             return None  # a broken or locked database is a miss
         return Entry(*row) if row is not None else None
 
-    def docs(self, h: str) -> list[Any] | None:
-        """The checked documents' data stored for the content hash ``h``."""
-        row = self._one("SELECT data FROM docs WHERE hash = ?", (h,))
+    def docs(self, real: str) -> list[Any] | None:
+        """The data of the checked documents stored with the file's entry (read only when
+        the project stage needs it: lookups leave it on disk)."""
+        row = self._one("SELECT docs FROM files WHERE path = ?", (real,))
         try:
             data = json.loads(row[0]) if row is not None else None
         except ValueError:
@@ -366,17 +368,17 @@ class Cache:
     def put(self, real: str, entry: Entry, docs: str | None) -> None:
         """Record a file linted this run (and its checked documents' data as JSON, when they
         may be kept)."""
-        self._pending.append((real, *entry))
-        if docs is not None:
-            self._pending_docs.append((entry.hash, docs))
-        if len(self._pending) >= BATCH:
+        self._pending.append((real, *entry, docs))
+        if len(self._pending) + len(self._touched) >= BATCH:
             self._flush()
 
-    def touch(self, real: str, entry: Entry, stat: list[int] | None) -> None:
+    def touch(self, real: str, stat: list[int] | None) -> None:
         """A file read again with the same bytes: record its new stat, so the next run need
         not read it."""
         if stat is not None:
-            self.put(real, entry._replace(size=stat[0], mtime=stat[1], read_ns=stat[2]), None)
+            self._touched.append((stat[0], stat[1], stat[2], real))
+            if len(self._pending) + len(self._touched) >= BATCH:
+                self._flush()
 
     def set_project(self, files_key: str, rows: list[tuple[str, list[Any]]]) -> None:
         self._write(
@@ -384,12 +386,14 @@ class Cache:
         )
 
     def _flush(self) -> None:
-        entries, docs = self._pending, self._pending_docs
-        self._pending, self._pending_docs = [], []
+        entries, touched = self._pending, self._touched
+        self._pending, self._touched = [], []
         if entries:
-            self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
-        if docs:
-            self._write("INSERT OR IGNORE INTO docs VALUES (?, ?)", docs)
+            self._write(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries
+            )
+        if touched:
+            self._write("UPDATE files SET size = ?, mtime = ?, read_ns = ? WHERE path = ?", touched)
 
     def _end_reads(self) -> None:
         if self._reading and self._con is not None:
@@ -446,8 +450,7 @@ class Cache:
                 self._con = None
 
     def _prune_entries(self) -> None:
-        """Entries of files that no longer exist, and data no entry refers to (daily at most:
-        it stats every cached path)."""
+        """Entries of files that no longer exist (daily at most: it stats every cached path)."""
         assert self._con is not None
         now = time.time_ns()
         row = self._one("SELECT value FROM meta WHERE name = 'pruned_ns'")
@@ -459,7 +462,6 @@ class Cache:
             if not os.path.exists(path)
         ]
         self._write("DELETE FROM files WHERE path = ?", gone)
-        self._write("DELETE FROM docs WHERE hash NOT IN (SELECT hash FROM files)", [()])
         self._write("INSERT OR REPLACE INTO meta VALUES ('pruned_ns', ?)", [(now,)])
 
     def _prune_settings(self) -> None:

@@ -321,10 +321,11 @@ class Runner:
         # the set changed: give cached files their checked documents back
         for i in run.lazy:
             path = run.paths[i]
-            entry = cache.get(run.absolute(path)) if cache is not None else None
+            real = run.absolute(path)
+            entry = cache.get(real) if cache is not None else None
             if entry is None:
                 continue
-            for doc in _restore_checked(path, display_path(path), entry, cache):
+            for doc in _restore_checked(path, real, display_path(path), entry, cache):
                 stage.add(doc, order=i)
         project = stage.diagnostics()
         if cache is not None and set_key is not None:
@@ -392,7 +393,7 @@ class _Run:
         raw = read_bytes(path, self.max_size)
         h = content_hash(raw) if isinstance(raw, bytes) else None
         if h is not None and entry.hash == h:
-            cache.touch(real, entry, stat)
+            cache.touch(real, stat)
             self._hit(i, path, real, display, raw, entry)
             return
         self.stats_before[i] = stat
@@ -516,11 +517,13 @@ def _stat(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, now]
 
 
-def _restore_checked(path: str, display: str, entry: Entry, cache: Cache | None) -> list[Document]:
+def _restore_checked(
+    path: str, real: str, display: str, entry: Entry, cache: Cache | None
+) -> list[Document]:
     """Checked documents of a cached file: its stored project data when there is some (the
     file is read only if a project rule reports on it), else a fresh parse of the file."""
     wanted = entry.checked_documents()
-    stored = cache.docs(entry.hash) if cache is not None else None
+    stored = cache.docs(real) if cache is not None else None
     if isinstance(stored, list) and {int(i) for i, _, _ in stored} == set(wanted):
         return [
             DetachedDocument.lazy(path, display, int(i), data, kind) for i, kind, data in stored
