@@ -265,8 +265,10 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_size + 1)
         else:
-            with open(path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
+            # a bare descriptor, not a file object: a third of the cost on a large tree
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                size = os.fstat(fd).st_size
                 if size > max_size:
                     return _whole_file(
                         "file-too-large",
@@ -275,9 +277,11 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
                     )
                 # read what the file holds, not max_size: a buffer of the limit's size per
                 # file costs more than reading it
-                data = fh.read(size + 1)
-                if len(data) > size:  # it grew since (or is a pipe): read on up to the limit
-                    data += fh.read(max_size + 1 - len(data))
+                data = os.read(fd, size + 1)
+                if len(data) != size:  # short, grown since, or a pipe: read on to the limit
+                    data = _read_on(fd, data, max_size)
+            finally:
+                os.close(fd)
     except OSError as exc:
         return _whole_file("unreadable-file", f"cannot read file: {exc.strerror or exc}")
     if len(data) > max_size:
@@ -285,6 +289,18 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
             "file-too-large", f"input is over the {_mib(max_size)} limit for a manifest; not linted"
         )
     return data
+
+
+def _read_on(fd: int, data: bytes, max_size: int) -> bytes:
+    """Read to the end of the file or one byte past ``max_size``, after ``data``."""
+    parts, total = [data], len(data)
+    while total <= max_size:
+        chunk = os.read(fd, max_size + 1 - total)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def _mib(n: int) -> str:

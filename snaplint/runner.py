@@ -420,12 +420,15 @@ class _Run:
 
         path = self.paths[i]
         real = self.absolute(path)
-        source = Source(path, slim.display, slim.text) if slim.text is not None else None
-        self.results.add_findings(
-            FileOutcome(
-                path, slim.display, real, source, slim.diagnostics, [], [], slim.document_count
+        if slim.diagnostics or slim.text is not None:
+            source = Source(path, slim.display, slim.text) if slim.text is not None else None
+            self.results.add_findings(
+                FileOutcome(
+                    path, slim.display, real, source, slim.diagnostics, [], [], slim.document_count
+                )
             )
-        )
+        else:
+            self.results.add_clean(real, slim.document_count)  # most files: nothing to keep
         if self.stage is not None:
             for blob, keys in slim.records:
                 self.stage.add_record(blob, keys, order=i)

@@ -231,3 +231,24 @@ def test_a_format_key_of_any_type_is_not_a_crash(value: str) -> None:
     # found by the long fuzz run: a list under "format" used to raise TypeError (unhashable)
     lf = load_text(f"format: {value}\n")
     assert [p.rule for p in lf.problems] == ["unknown-document"]
+
+
+def test_short_reads_and_a_file_that_grows_are_read_whole(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    import snaplint.manifest as manifest
+
+    path = tmp_path / "job.yaml"
+    path.write_bytes(b"a: 1\n" * 100)
+    real_read = os.read
+    monkeypatch.setattr(manifest.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    assert manifest.read_bytes(str(path), 10_000) == b"a: 1\n" * 100  # 7 bytes at a time
+    monkeypatch.setattr(manifest.os, "read", real_read)
+
+    real_fstat = os.fstat  # the file grows between the size check and the read
+    monkeypatch.setattr(
+        manifest.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, 0, 0, 0))
+    )
+    assert manifest.read_bytes(str(path), 10_000) == b"a: 1\n" * 100
+    p = manifest.read_bytes(str(path), 300)  # ... past the limit: refused, not truncated
+    assert isinstance(p, manifest.Problem) and p.rule == "file-too-large"
