@@ -37,7 +37,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import sys
 import time
@@ -315,6 +314,8 @@ class Cache:
                 "Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by snaplint.\n"
             )
+        import shutil
+
         for old in range(1, CACHE_FORMAT):  # caches of earlier formats are never read again
             shutil.rmtree(self.directory / f"v{old}", ignore_errors=True)
 

@@ -13,16 +13,15 @@ files there are. A rule without ``project_key`` is given every document, as befo
 from __future__ import annotations
 
 import hashlib
-import pickle
-import tempfile
 from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from snaplint.manifest import Document
+
 if TYPE_CHECKING:
     from snaplint.diagnostics import Diagnostic
     from snaplint.linter import Linter
-    from snaplint.manifest import Document
 
 NO_KEY = 0  # the rule never looks at this document
 ANY_KEY = 1  # its key could not be computed: the rule is given it whatever the others are
@@ -94,15 +93,15 @@ class ProjectStage:
         self._store.append(doc)
         self._count += 1
 
-    def add_record(self, blob: bytes, keys: Sequence[int], order: int = -1) -> None:
-        """Take in a document as its pickled record (made by a worker: see ``record``)."""
+    def add_record(self, rec: Record | bytes, keys: Sequence[int], order: int = -1) -> None:
+        """Take in a document as its record (see ``record``), pickled when a worker made it."""
         if not isinstance(self._store, _RecordFile):
-            self.add(self._revive(pickle.loads(blob)), keys, order)  # our own worker's bytes
+            self.add(self._revive(_unpickled(rec)), keys, order)
             return
         for column, value in zip(self._keys, keys, strict=True):
             column.append(value)
         self._order.append(order if order >= 0 else self._count)
-        self._store.append_blob(blob)
+        self._store.append_record(rec)
         self._count += 1
 
     def diagnostics(self) -> list[Diagnostic]:
@@ -156,6 +155,15 @@ def _sharing(column: array) -> set[int]:
     return {p for p, value in enumerate(column) if value in shared} if shared else set()
 
 
+def _unpickled(rec: Record | bytes) -> Record:
+    """A record made by a worker comes pickled (from our own worker: nothing foreign)."""
+    if isinstance(rec, bytes):
+        import pickle
+
+        return pickle.loads(rec)  # type: ignore[no-any-return]
+    return rec
+
+
 class _Store:
     def append(self, doc: Document) -> None:
         raise NotImplementedError
@@ -179,42 +187,68 @@ class _Memory(_Store):
 
 
 class _RecordFile(_Store):
-    """Records pickled into a temporary file (this run's own, deleted on close or exit): the
-    offset of each is all that stays in memory. A document without a record (read from
-    standard input) stays in memory."""
+    """Records kept in memory while there are few, then pickled into a temporary file (this
+    run's own, deleted on close or exit): past ``IN_MEMORY`` records, the offset of each is all
+    that stays in memory. A document without a record (read from standard input) stays."""
+
+    IN_MEMORY = 256
 
     def __init__(
         self, record: Callable[[Document], Record | None], revive: Callable[[Record], Document]
     ) -> None:
         self.record, self.revive = record, revive
         self._fh: Any = None
-        self.offsets = array("q")
+        self.offsets = array("q")  # -1: in ``kept``
         self._size = 0  # bytes written (tell() would flush the buffer each time)
-        self.held: dict[int, Document] = {}
+        self.kept: dict[int, Document | Record | bytes] = {}
 
     def append(self, doc: Document) -> None:
         rec = self.record(doc)
         if rec is None:
-            self.held[len(self.offsets)] = doc
+            self.kept[len(self.offsets)] = doc
             self.offsets.append(-1)
             return
-        self.append_blob(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+        self.append_record(rec)
 
-    def append_blob(self, blob: bytes) -> None:
+    def append_record(self, rec: Record | bytes) -> None:
+        if self._fh is None and len(self.kept) < self.IN_MEMORY:
+            self.kept[len(self.offsets)] = rec
+            self.offsets.append(-1)
+            return
         if self._fh is None:
-            self._fh = tempfile.TemporaryFile(prefix="snaplint-project-")  # noqa: SIM115
+            self._spill()
         self.offsets.append(self._size)
-        self._fh.write(blob)
-        self._size += len(blob)
+        self._write(rec)
+
+    def _spill(self) -> None:
+        """Open the file and move the records kept so far into it."""
+        import tempfile
+
+        self._fh = tempfile.TemporaryFile(prefix="snaplint-project-")  # noqa: SIM115
+        for position, item in list(self.kept.items()):
+            if isinstance(item, (tuple, bytes)):
+                del self.kept[position]
+                self.offsets[position] = self._size
+                self._write(item)
+
+    def _write(self, rec: Record | bytes) -> None:
+        if not isinstance(rec, bytes):
+            import pickle
+
+            rec = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+        self._fh.write(rec)
+        self._size += len(rec)
 
     def load(self, positions: Sequence[int]) -> dict[int, Document]:
         out: dict[int, Document] = {}
         for p in positions:
-            if p in self.held:
-                out[p] = self.held[p]
-                continue
-            self._fh.seek(self.offsets[p])
-            out[p] = self.revive(pickle.load(self._fh))  # this run's own file: nothing foreign
+            item = self.kept.get(p)
+            if item is None:
+                import pickle
+
+                self._fh.seek(self.offsets[p])
+                item = pickle.load(self._fh)  # this run's own file: nothing foreign
+            out[p] = item if isinstance(item, Document) else self.revive(_unpickled(item))
         return out
 
     def close(self) -> None:

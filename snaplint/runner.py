@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import time
 from array import array
 from collections.abc import Iterator, Sequence
@@ -112,7 +111,8 @@ class _Slim:
     diagnostics: list[Diagnostic]
     text: str | None  # kept when needed: findings, suppressions
     document_count: int
-    records: list[tuple[bytes, tuple[int, ...]]]  # per checked document: stage record, key hashes
+    # per checked document: its stage record (pickled in a worker) and key hashes
+    records: list[tuple[Any, tuple[int, ...]]]
     checked: str | None  # JSON [[index, kind], ...] for the cache entry
     docs: str | None  # JSON of the checked documents' project data (None: not to be cached)
     hash: str | None = None  # content hash, when the worker read the file itself
@@ -155,8 +155,12 @@ def _slim(
     secret_names: frozenset[str],
     h: str | None = None,
     stat: list[int] | None = None,
+    *,
+    pickled: bool = False,
 ) -> _Slim:
-    records: list[tuple[bytes, tuple[int, ...]]] = []
+    """What the parent needs of a linted file; ``pickled``: the stage records are pickled here,
+    in the worker (the parent then writes them to its spool as they are)."""
+    records: list[tuple[Any, tuple[int, ...]]] = []
     stored: list[list[Any]] = []  # what the cache keeps of each checked document
     secret_free = True
     if linter.project_rules:
@@ -171,8 +175,7 @@ def _slim(
                 rec = (False, path, outcome.display, d.index, d.kind, d.data)
                 stored.append([d.index, d.kind, d.data])
                 secret_free = secret_free and not _has_literal_secret(d.data, secret_names)
-            blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
-            records.append((blob, keys_of(linter.project_keyed, d)))
+            records.append((_pickle(rec) if pickled else rec, keys_of(linter.project_keyed, d)))
     text = outcome.source.text if outcome.source is not None else None
     # the text is kept for findings and suppressions only: project findings re-read their file
     keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text)
@@ -189,6 +192,12 @@ def _slim(
     )
 
 
+def _pickle(rec: Any) -> bytes:
+    import pickle  # here: a run without workers never needs it
+
+    return pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 _WORKER: dict[str, Any] = {}  # the linter, inherited by forked workers
 
 
@@ -199,7 +208,7 @@ def _work(chunk: list[int]) -> list[tuple[int, _Slim]]:
     out = []
     for i in chunk:
         outcome, h, stat = _lint_bytes(linter, paths[i], read.get(i))
-        out.append((i, _slim(linter, paths[i], outcome, names, h, stat)))
+        out.append((i, _slim(linter, paths[i], outcome, names, h, stat, pickled=True)))
     return out
 
 

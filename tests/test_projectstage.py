@@ -201,3 +201,32 @@ def test_sharing_finds_exactly_the_shared_keys(values) -> None:
     counts = Counter(v for v in values if v != NO_KEY)
     expected = {p for p, v in enumerate(values) if v == ANY_KEY or (v != NO_KEY and counts[v] > 1)}
     assert _sharing(array("q", values)) == expected
+
+
+def test_spilled_records_from_workers_and_from_this_process_agree(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import snaplint.runner as runner_mod
+    from snaplint.projectstage import _RecordFile
+
+    specs = _distinct_jobs(12)
+    specs[7][0]["name"] = "j2"  # a duplicate name ...
+    specs[9][0].update(cname="c3")  # ... a channel recorded twice as one uid ...
+    specs[10][0].update(cname="c4", uid="2")  # ... and twice as two, capturing one user
+    specs.append(
+        [{"kind": "acquire", "cname": "c5", "uid": "1", "interval": 30, "videos": ["1001"]}]
+    )
+    paths = _write(tmp_path, specs)
+    expected = _unkeyed(linter_for(SETTINGS, TABLE), paths)
+    assert {f[3] for f in expected} == {
+        "duplicate-job-name", "duplicate-recorder", "overlapping-capture",
+        "start-parameter-mismatch",
+    }  # fmt: skip
+    monkeypatch.setattr(_RecordFile, "IN_MEMORY", 3)  # most records go to the file
+    in_process = Runner(None, jobs=1).run(linter_for(SETTINGS, TABLE), paths)
+    monkeypatch.setattr(runner_mod, "PARALLEL_MIN_FILES", 2)
+    runner = Runner(None, jobs=2)
+    from_workers = runner.run(linter_for(SETTINGS, TABLE), paths)
+    assert runner.stats["workers"] == 2
+    assert _project_findings(in_process) == expected
+    assert _project_findings(from_workers) == expected
