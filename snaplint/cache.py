@@ -54,6 +54,7 @@ CACHE_FORMAT = 2
 DEFAULT_DIR = CACHE_DIR_NAME
 BATCH = 100  # entries per write transaction (what waits to be written is this many, not the tree)
 BUSY_TIMEOUT = 5.0  # seconds a run waits for another run's write before giving up on the cache
+OPEN_ATTEMPTS = 8  # opening a database another run is creating can fail at once: try again
 STALE_AFTER = 30 * 24 * 3600  # settings databases unused this long are removed
 PRUNE_EVERY = 24 * 3600  # entries of deleted files are dropped at most this often
 # A file whose mtime is this close to the time it was read may have changed again within the
@@ -230,6 +231,24 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
 """
 
 
+def _create(con: sqlite3.Connection) -> None:
+    """Tables of a new database, in one transaction: two runs creating it at once both see the
+    tables whole, and neither mistakes the other's half-made database for a corrupt one."""
+    con.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        if con.execute("PRAGMA user_version").fetchone()[0] == 0:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                con.execute(statement)
+            # a new database has nothing stale: the first prune is a day away
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('pruned_ns', ?)", (time.time_ns(),))
+            con.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 _GET = (
     "SELECT hash, size, mtime, read_ns, suppressions, documents, diagnostics, checked "
     "FROM files WHERE path = ?"
@@ -259,10 +278,17 @@ class Cache:
 
     def _connect(self, *, create: bool) -> sqlite3.Connection | None:
         if self._con is None and self._writable:
-            try:
-                self._con = self._open(create)
-            except (OSError, sqlite3.Error):
-                self._writable = False  # read-only folder, locked for long: lint uncached
+            for attempt in range(OPEN_ATTEMPTS):
+                try:
+                    self._con = self._open(create)  # None: a corrupt file was removed
+                    return self._con
+                except sqlite3.OperationalError:
+                    # another run switching a new database to WAL answers "locked" at once,
+                    # without SQLite's busy wait: wait a little and look again
+                    time.sleep(0.02 * (attempt + 1))
+                except (OSError, sqlite3.Error):
+                    break
+            self._writable = False  # read-only folder, locked for long: lint uncached
         return self._con
 
     def _open(self, create: bool) -> sqlite3.Connection | None:
@@ -277,11 +303,7 @@ class Cache:
                 if version not in (0, CACHE_FORMAT):
                     raise sqlite3.DatabaseError(f"cache format {version}")
                 if version == 0:
-                    con.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
-                    con.executescript(_SCHEMA)
-                    # a new database has nothing stale: the first prune is a day away
-                    con.execute("INSERT INTO meta VALUES ('pruned_ns', ?)", (time.time_ns(),))
-                    con.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
+                    _create(con)
                 # a cache never waits for the disk: a power cut may corrupt it, and a corrupt
                 # cache is replaced (see _broken); a killed run cannot
                 con.execute("PRAGMA synchronous = OFF")

@@ -392,3 +392,30 @@ def test_an_unwritable_cache_only_costs_misses(cli, project: Path, stats, monkey
     blocker.write_text("a file where the cache folder should be")
     assert lint_json(cli, project, "--cache-dir", "blocked/c", "jobs") == expected
     assert stats[-1]["misses"] == 7
+
+
+def _write_entries(folder: str, n: int) -> bool:
+    cache = cache_mod.Cache(Path(folder), "key")
+    for i in range(30):
+        entry = cache_mod.Entry(f"h{i}", 1, 2, 3, False, 1, None, None)
+        cache.put(f"/project/{n}/job{i}.yaml", entry, None)
+    cache.save()
+    return cache._writable
+
+
+def test_runs_creating_the_cache_at_once_all_write_it(tmp_path: Path) -> None:
+    import multiprocessing
+    import sqlite3
+
+    ctx = multiprocessing.get_context("fork")
+    for trial in range(4):
+        folder = tmp_path / f"t{trial}"
+        with ctx.Pool(6) as pool:
+            writable = pool.starmap(_write_entries, [(str(folder), n) for n in range(6)])
+        assert all(writable)  # nobody gave up on the cache, nobody removed another's
+        [db] = databases(folder)
+        con = sqlite3.connect(db)
+        try:
+            assert con.execute("SELECT count(*) FROM files").fetchone() == (180,)
+        finally:
+            con.close()
