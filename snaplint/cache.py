@@ -7,7 +7,7 @@
 under the cache folder (default ``<project root>/.snaplint_cache``; ``--cache-dir``,
 ``SNAPLINT_CACHE_DIR``, ``cache.dir`` in the config; off with ``--no-cache``,
 ``SNAPLINT_NO_CACHE=1`` or ``cache.enabled: false``). It holds, per file (by absolute path),
-the content hash and that file's own findings; per content hash, the document data the project
+the content hash, that file's own findings and the data of its documents that the project
 rules read (only for documents without a literal secret value, so the cache never holds one);
 and the project stage's findings, keyed by the set of files they were computed over.
 
