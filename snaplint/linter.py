@@ -242,13 +242,6 @@ class Linter:
         """An empty project stage for this run (``store``: see :class:`ProjectStage`)."""
         return ProjectStage(self, **store)
 
-    def project_diagnostics(self, docs: Iterable[Document]) -> list[Diagnostic]:
-        """Findings of the project rules over every checked document of the run."""
-        stage = self.project_stage()
-        for doc in docs:
-            stage.add(doc)
-        return stage.diagnostics()
-
     def run_project_rule(
         self, rule: Any, ctx: RuleContext, docs: list[Document]
     ) -> list[Diagnostic]:

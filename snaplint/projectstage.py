@@ -78,7 +78,9 @@ class ProjectStage:
         self._count = 0
         # every document must be at hand when a rule takes them all: then nothing is spooled
         spool = record is not None and len(self.keyed) == len(self.rules)
-        self._store: _Store = _RecordFile(record, revive) if spool else _Memory()  # type: ignore[arg-type]
+        self._store: _Memory | _RecordFile = (
+            _RecordFile(record, revive) if spool else _Memory()  # type: ignore[arg-type]
+        )
         self._revive = revive
 
     def add(self, doc: Document, keys: Sequence[int] | None = None, order: int = -1) -> None:
@@ -87,21 +89,22 @@ class ProjectStage:
         documents of one file are added together, in their order)."""
         if keys is None or len(keys) != len(self.keyed):
             keys = keys_of(self.keyed, doc)
-        for column, value in zip(self._keys, keys, strict=True):
-            column.append(value)
-        self._order.append(order if order >= 0 else self._count)
+        self._index(keys, order)
         self._store.append(doc)
-        self._count += 1
 
     def add_record(self, rec: Record | bytes, keys: Sequence[int], order: int = -1) -> None:
         """Take in a document as its record (see ``record``), pickled when a worker made it."""
         if not isinstance(self._store, _RecordFile):
             self.add(self._revive(_unpickled(rec)), keys, order)
             return
+        self._index(keys, order)
+        self._store.append_record(rec)
+
+    def _index(self, keys: Sequence[int], order: int) -> None:
+        """What stays in memory of a document: its key hashes and its place."""
         for column, value in zip(self._keys, keys, strict=True):
             column.append(value)
         self._order.append(order if order >= 0 else self._count)
-        self._store.append_record(rec)
         self._count += 1
 
     def diagnostics(self) -> list[Diagnostic]:
@@ -164,18 +167,9 @@ def _unpickled(rec: Record | bytes) -> Record:
     return rec
 
 
-class _Store:
-    def append(self, doc: Document) -> None:
-        raise NotImplementedError
+class _Memory:
+    """Every document in memory: a small run, or a rule that takes them all."""
 
-    def load(self, positions: Sequence[int]) -> dict[int, Document]:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _Memory(_Store):
     def __init__(self) -> None:
         self.docs: list[Document] = []
 
@@ -185,8 +179,11 @@ class _Memory(_Store):
     def load(self, positions: Sequence[int]) -> dict[int, Document]:
         return {p: self.docs[p] for p in positions}
 
+    def close(self) -> None:
+        pass  # nothing to release
 
-class _RecordFile(_Store):
+
+class _RecordFile:
     """Records kept in memory while there are few, then pickled into a temporary file (this
     run's own, deleted on close or exit): past ``IN_MEMORY`` records, the offset of each is all
     that stays in memory. A document without a record (read from standard input) stays."""

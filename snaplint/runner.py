@@ -235,7 +235,7 @@ class Runner:
         self.stats["misses"] = len(run.todo)
         # results are taken in as they stream from the workers: what stays per file is its
         # display path in the report, and its jobs' key hashes in the project stage
-        for i, slim in self._lint(linter, paths, run.todo, run.read, _secret_names()):
+        for i, slim in self._lint(run):
             run.take(i, slim)
         project = self._project(run) if run.stage is not None else []
         result = run.results.result(project)
@@ -245,20 +245,15 @@ class Runner:
 
     # -- per-file stage --
 
-    def _lint(
-        self,
-        linter: Linter,
-        paths: Sequence[str],
-        todo: array,
-        read: dict[int, bytes | Problem],
-        names: frozenset[str],
-    ) -> Iterator[tuple[int, _Slim]]:
-        """(index, result) of every file to lint, in workers when there are many."""
+    def _lint(self, run: _Run) -> Iterator[tuple[int, _Slim]]:
+        """(index, result) of every file on ``run.todo``, in workers when there are many."""
+        linter, paths, todo, read = run.linter, run.paths, run.todo, run.read
+        names = _secret_names()
         jobs = self._jobs(len(todo))
         done = bytearray(len(paths))  # a byte per file, not a set of them
         if jobs > 1:
             try:
-                for i, slim in self._lint_parallel(linter, paths, todo, read, names, jobs):
+                for i, slim in self._lint_parallel(run, names, jobs):
                     done[i] = 1
                     yield i, slim
             except Exception:  # a broken pool must not lose results: finish in this process
@@ -284,13 +279,7 @@ class Runner:
         return max(1, min(cpus, n // (PARALLEL_MIN_FILES // 2)))
 
     def _lint_parallel(
-        self,
-        linter: Linter,
-        paths: Sequence[str],
-        todo: array,
-        read: dict[int, bytes | Problem],
-        names: frozenset[str],
-        jobs: int,
+        self, run: _Run, names: frozenset[str], jobs: int
     ) -> Iterator[tuple[int, _Slim]]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -302,7 +291,8 @@ class Runner:
         for name in SCHEMA_FOR_KIND.values():
             schema._fast(name)
         # inherited by the forked workers: a message to a worker is a list of file indexes
-        _WORKER.update(linter=linter, secret_names=names, paths=paths, read=read)
+        todo = run.todo
+        _WORKER.update(linter=run.linter, secret_names=names, paths=run.paths, read=run.read)
         # chunks of a few dozen files: balanced load, messages cheap next to the work, and the
         # answers waiting to be taken in (a chunk or two) a constant, however large the tree
         size = max(16, min(CHUNK_FILES, len(todo) // (jobs * 4) + 1))
