@@ -119,7 +119,8 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             out, err = proc.communicate()
-            assert proc.returncode == -signal.SIGKILL
+        # the apply may have exited on its own between the timeout and the kill
+        if proc.returncode == -signal.SIGKILL:
             kills += 1
             phase_kills += 1
         else:
