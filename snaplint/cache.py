@@ -2,14 +2,17 @@
 
 ::
 
-    .snaplint_cache/v2/<settings key>.sqlite3
+    .snaplint_cache/v3/<settings key>.sqlite3
 
 under the cache folder (default ``<project root>/.snaplint_cache``; ``--cache-dir``,
 ``SNAPLINT_CACHE_DIR``, ``cache.dir`` in the config; off with ``--no-cache``,
 ``SNAPLINT_NO_CACHE=1`` or ``cache.enabled: false``). It holds, per file (by absolute path),
-the content hash, that file's own findings and the data of its documents that the project
-rules read (only for documents without a literal secret value, so the cache never holds one);
-and the project stage's findings, keyed by the set of files they were computed over.
+the content hash, that file's own findings, the project rules' key hashes of its documents
+(:func:`snaplint.projectstage.key_hash`: a run on one changed file of a large tree indexes
+every other file from its entry, without reading its documents back) and the data of its
+documents that the project rules read (only for documents without a literal secret value, so
+the cache never holds one); and the project stage's findings, keyed by the set of files they
+were computed over.
 
 The **settings key** hashes everything a file's own results depend on besides its bytes:
 snaplint's version and a fingerprint of its code and schemas (size and mtime of every module,
@@ -50,7 +53,7 @@ from snaplint.manifest import DEFAULT_MAX_FILE_SIZE
 if TYPE_CHECKING:
     from snaplint.linter import Linter
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 DEFAULT_DIR = CACHE_DIR_NAME
 BATCH = 100  # entries per write transaction (what waits to be written is this many, not the tree)
 BUSY_TIMEOUT = 5.0  # seconds a run waits for another run's write before giving up on the cache
@@ -168,6 +171,7 @@ def settings_key(linter: Linter) -> str:
         "format": CACHE_FORMAT,
         "snaplint": __version__,
         "python": list(sys.version_info[:3]),
+        "byteorder": sys.byteorder,  # of the stored key hashes
         "enabled": sorted(linter.enabled),
         "severity": sorted(linter.severity.items()),
         "options": {rid: dict(ctx.options) for rid, ctx in sorted(linter.contexts.items())},
@@ -201,6 +205,8 @@ class Entry(NamedTuple):
     documents: int
     diagnostics: str | None  # JSON rows (diag_row), None when there are none
     checked: str | None  # JSON [[index, kind], ...] of the checked documents, None when none
+    # per checked document in turn, its key hash for each keyed rule (int64, native order)
+    keys: bytes | None = None
 
     def unchanged(self, stat: list[int] | None) -> bool:
         """Same size and mtime, and written well before it was read: same bytes, unread."""
@@ -222,7 +228,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER, mtime INTEGER,
     read_ns INTEGER NOT NULL, suppressions INTEGER NOT NULL, documents INTEGER NOT NULL,
-    diagnostics TEXT, checked TEXT, docs TEXT
+    diagnostics TEXT, checked TEXT, keys BLOB, docs TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS project (
     id INTEGER PRIMARY KEY CHECK (id = 0), files_key TEXT NOT NULL, diagnostics TEXT NOT NULL
@@ -250,7 +256,7 @@ def _create(con: sqlite3.Connection) -> None:
 
 
 _GET = (
-    "SELECT hash, size, mtime, read_ns, suppressions, documents, diagnostics, checked "
+    "SELECT hash, size, mtime, read_ns, suppressions, documents, diagnostics, checked, keys "
     "FROM files WHERE path = ?"
 )
 
@@ -413,7 +419,7 @@ class Cache:
         self._pending, self._touched = [], []
         if entries:
             self._write(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries
             )
         if touched:
             self._write("UPDATE files SET size = ?, mtime = ?, read_ns = ? WHERE path = ?", touched)

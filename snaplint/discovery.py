@@ -115,8 +115,10 @@ def discover(
             prefix = _rel(current, base)
             prefix = "" if prefix in ("", ".") else prefix + "/"
             dirnames[:] = sorted(d for d in dirnames if not excluded(prefix + d))
-            absolute_dir = str(current)
+            # (joined by hand: os.path.join per file shows on a large tree)
+            folder = dirpath if dirpath.endswith(os.sep) else dirpath + os.sep
+            absolute_dir = os.path.join(str(current), "")
             for name in sorted(filenames):
                 if included(name) and not excluded(prefix + name):
-                    add(os.path.join(dirpath, name), os.path.join(absolute_dir, name))
+                    add(folder + name, absolute_dir + name)
     return out

@@ -12,7 +12,7 @@ files there are. A rule without ``project_key`` is given every document, as befo
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -33,18 +33,59 @@ Record = tuple[Any, ...]
 def key_hash(key: Any) -> int:
     """A machine-word hash of a rule's key (None: the document is not the rule's business).
 
-    Python's own ``hash``: keys are compared only within a run, and forked workers share the
-    parent's hash seed. Equal keys always hash alike; a collision only hands a rule one more
-    document, which it groups by the real key anyway.
+    Stable across runs and processes (the cache keeps the hashes of unchanged files, so a later
+    run compares them with fresh ones): CRC-32 and Adler-32 of a canonical text of the key, in
+    which keys that compare equal read alike (``1``, ``1.0`` and ``True``; dicts in any order).
+    Not a cryptographic hash, and it need not be: a collision only hands a rule one more
+    document, which it groups by the real key anyway (four times cheaper than blake2b, and this
+    runs for every document and rule). A key with no canonical text is given to the rule
+    whatever the others are.
     """
     if key is None:
         return NO_KEY
-    try:
-        value = hash(key)
-    except TypeError:  # an unhashable key (a list): hash its text
-        digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=8)
-        value = int.from_bytes(digest.digest(), "little", signed=True)
+    text = _canon(key)
+    if text is None:
+        return ANY_KEY
+    data = text.encode("utf-8", "surrogatepass")
+    value = zlib.crc32(data) | (zlib.adler32(data) << 32)
+    if value >= 1 << 63:
+        value -= 1 << 64  # an int64 column
     return value if value not in (NO_KEY, ANY_KEY) else 2  # keep the two markers apart
+
+
+def _canon(key: Any) -> str | None:
+    """Text of a key, alike for keys that compare equal; None: not a plain YAML value."""
+    if isinstance(key, str):
+        return "s" + key
+    if isinstance(key, tuple):
+        # the common key, a tuple of strings and None (channels, uids): its repr is canonical,
+        # and cheaper (equal strings of a subclass of str are read as plain ones first)
+        for v in key:
+            if v is not None and type(v) is not str:
+                break
+        else:
+            return "r" + repr(key)
+        if all(v is None or isinstance(v, str) for v in key):
+            return "r" + repr(tuple(v if v is None else str.__str__(v) for v in key))
+    if isinstance(key, tuple | list):
+        parts = [_canon(v) for v in key]
+        if None in parts:
+            return None
+        # the lengths first: no element's text can pass for a separator
+        sizes = ",".join(str(len(p)) for p in parts)  # type: ignore[arg-type]
+        return f"{'t' if isinstance(key, tuple) else 'l'}{sizes}:{''.join(parts)}"  # type: ignore[arg-type]
+    if key is None:
+        return "n"
+    if isinstance(key, int):  # bool too: True == 1
+        return f"i{int(key)}"
+    if isinstance(key, float):
+        return f"i{int(key)}" if key.is_integer() else f"f{key!r}"
+    if isinstance(key, dict):
+        items = [(_canon(k), _canon(v)) for k, v in key.items()]
+        if any(k is None or v is None for k, v in items):
+            return None
+        return "d" + _canon(sorted(items))  # type: ignore[operator]
+    return None
 
 
 def keys_of(
@@ -69,6 +110,7 @@ class ProjectStage:
         *,
         record: Callable[[Document], Record | None] | None = None,
         revive: Callable[[Record], Document] | None = None,
+        resolve: Callable[[int], Document | None] | None = None,
     ) -> None:
         self.linter = linter
         self.rules = [(rule, linter.contexts[rule.ID]) for rule in linter.project_rules]
@@ -79,7 +121,7 @@ class ProjectStage:
         # every document must be at hand when a rule takes them all: then nothing is spooled
         spool = record is not None and len(self.keyed) == len(self.rules)
         self._store: _Memory | _RecordFile = (
-            _RecordFile(record, revive) if spool else _Memory()  # type: ignore[arg-type]
+            _RecordFile(record, revive, resolve) if spool else _Memory(resolve)  # type: ignore[arg-type]
         )
         self._revive = revive
 
@@ -99,6 +141,28 @@ class ProjectStage:
             return
         self._index(keys, order)
         self._store.append_record(rec)
+
+    def add_refs(self, first: int, hashes: Sequence[int], order: int = -1) -> None:
+        """Take in documents known only by their key hashes (each document's in turn, as
+        :func:`keys_of` gives them) and references ``first``, ``first + 1``, … (≥ 0) that
+        ``resolve`` turns into the documents if a rule is given one: a cached file's, read back
+        only then."""
+        width = len(self._keys)
+        count = len(hashes) // width if width else 0
+        if count == 1:  # one document, the common case: no slices
+            for column, value in zip(self._keys, hashes, strict=True):
+                column.append(value)
+        elif count == 0 or count * width != len(hashes):
+            raise ValueError(f"{len(hashes)} key hashes for {width} keyed rules")
+        else:
+            for j, column in enumerate(self._keys):
+                column.extend(hashes[j::width])
+        if order >= 0:
+            self._order.extend([order] * count)
+        else:
+            self._order.extend(range(self._count, self._count + count))
+        self._count += count
+        self._store.append_refs(first, count)
 
     def _index(self, keys: Sequence[int], order: int) -> None:
         """What stays in memory of a document: its key hashes and its place."""
@@ -122,7 +186,9 @@ class ProjectStage:
         try:
             for (rule, ctx), positions in zip(self.rules, wanted, strict=True):
                 chosen = union if positions is None else positions
-                given = [docs[p] for p in sorted(chosen, key=lambda p: (place(p), p))]
+                # (a reference whose file is gone since it was looked up has no document)
+                ordered = sorted((p for p in chosen if p in docs), key=lambda p: (place(p), p))
+                given = [docs[p] for p in ordered]
                 if given:
                     out.extend(self.linter.run_project_rule(rule, ctx, given))
         finally:
@@ -167,17 +233,33 @@ def _unpickled(rec: Record | bytes) -> Record:
     return rec
 
 
+def _resolved(resolve: Callable[[int], Document | None] | None, ref: int) -> Document | None:
+    if resolve is None:
+        raise ValueError("a document reference was added to a stage that cannot resolve it")
+    return resolve(ref)
+
+
 class _Memory:
     """Every document in memory: a small run, or a rule that takes them all."""
 
-    def __init__(self) -> None:
-        self.docs: list[Document] = []
+    def __init__(self, resolve: Callable[[int], Document | None] | None = None) -> None:
+        self.docs: list[Document | int] = []
+        self.resolve = resolve
 
     def append(self, doc: Document) -> None:
         self.docs.append(doc)
 
+    def append_refs(self, first: int, count: int) -> None:
+        self.docs.extend(range(first, first + count))
+
     def load(self, positions: Sequence[int]) -> dict[int, Document]:
-        return {p: self.docs[p] for p in positions}
+        out: dict[int, Document] = {}
+        for p in positions:
+            item = self.docs[p]
+            doc = _resolved(self.resolve, item) if isinstance(item, int) else item
+            if doc is not None:
+                out[p] = doc
+        return out
 
     def close(self) -> None:
         pass  # nothing to release
@@ -191,11 +273,14 @@ class _RecordFile:
     IN_MEMORY = 256
 
     def __init__(
-        self, record: Callable[[Document], Record | None], revive: Callable[[Record], Document]
+        self,
+        record: Callable[[Document], Record | None],
+        revive: Callable[[Record], Document],
+        resolve: Callable[[int], Document | None] | None = None,
     ) -> None:
-        self.record, self.revive = record, revive
+        self.record, self.revive, self.resolve = record, revive, resolve
         self._fh: Any = None
-        self.offsets = array("q")  # -1: in ``kept``
+        self.offsets = array("q")  # -1: in ``kept``; -2 - ref: a reference, nothing stored
         self._size = 0  # bytes written (tell() would flush the buffer each time)
         self.kept: dict[int, Document | Record | bytes] = {}
 
@@ -206,6 +291,9 @@ class _RecordFile:
             self.offsets.append(-1)
             return
         self.append_record(rec)
+
+    def append_refs(self, first: int, count: int) -> None:
+        self.offsets.extend(range(-2 - first, -2 - first - count, -1))
 
     def append_record(self, rec: Record | bytes) -> None:
         if self._fh is None and len(self.kept) < self.IN_MEMORY:
@@ -239,6 +327,12 @@ class _RecordFile:
     def load(self, positions: Sequence[int]) -> dict[int, Document]:
         out: dict[int, Document] = {}
         for p in positions:
+            offset = self.offsets[p]
+            if offset <= -2:
+                doc = _resolved(self.resolve, -2 - offset)
+                if doc is not None:
+                    out[p] = doc
+                continue
             item = self.kept.get(p)
             if item is None:
                 import pickle

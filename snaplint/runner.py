@@ -13,9 +13,11 @@ not grow with the size of the tree beyond the list of files the report names.
 
 The project stage's findings are cached as a whole, keyed by the set of (path, display name,
 content hash) of every file in the run: unchanged set → its diagnostics are reused. Otherwise
-project rules run again over every checked document: those of changed files come from linting
-them, those of cached files from the cache's stored project data (written only for documents
-without a literal secret value) or, failing that, from parsing the file again.
+the stage runs again: documents of changed files come from linting them; those of cached files
+are indexed by the key hashes stored with their entries, and only the few a rule is then given
+are read back, from the cache's stored project data (written only for documents without a
+literal secret value) or, failing that, by parsing the file again. So pre-commit on one edited
+file of a large tree costs about a warm run.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from snaplint.rule import from_row, project_row
 if TYPE_CHECKING:
     from snaplint.linter import FileOutcome, Linter, LintResult
 
+REF_DOCS = 1 << 20  # a stage reference is file index * REF_DOCS + the document's place in it
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 64  # files per message to a worker: answers waiting to be taken in stay small
 
@@ -87,16 +90,36 @@ def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
 
 
 class Absolute:
-    """``os.path.abspath`` for the common case — a clean path — without normpath."""
+    """``os.path.abspath`` and ``display_path`` for the common case — a clean path — without
+    normpath, and with the working directory read once per run, not once per file."""
 
     def __init__(self) -> None:
         cwd = os.getcwd()
         self._prefix = cwd if cwd.endswith("/") else cwd + "/"
 
+    @staticmethod
+    def _unclean(path: str) -> bool:
+        return (
+            path.startswith(".")
+            or "/." in path
+            or "//" in path
+            or path.endswith("/")
+            or not path
+            or os.sep != "/"
+        )
+
     def __call__(self, path: str) -> str:
-        if path.startswith(".") or "/." in path or "//" in path or os.sep != "/":
+        if self._unclean(path):
             return os.path.abspath(path)
         return path if path.startswith("/") else self._prefix + path
+
+    def display(self, path: str) -> str:
+        if self._unclean(path):
+            return display_path(path)
+        if not path.startswith("/"):
+            return path
+        prefix = self._prefix
+        return path[len(prefix) :] if path.startswith(prefix) else display_path(path)
 
 
 # --------------------------------------------------------------------------- linting one file
@@ -317,7 +340,9 @@ class Runner:
             self.stats["project_cached"] = 1
             stage.close()
             return [diag_from_row(file, row) for file, row in cached]
-        # the set changed: give cached files their checked documents back
+        # the set changed: index cached files' documents by their stored key hashes, and give
+        # those without the documents themselves
+        run.index_cached()
         for i in run.lazy:
             path = run.paths[i]
             real = run.absolute(path)
@@ -348,16 +373,23 @@ class _Run:
         # a few hashes per job and spools the jobs to a temporary file
         self.results = Results(linter)
         self.stage = (
-            linter.project_stage(record=record, revive=lambda rec: revive(rec, layout))
+            linter.project_stage(
+                record=record, revive=lambda rec: revive(rec, layout), resolve=self._resolve
+            )
             if linter.project_rules
             else None
         )
+        self.keyed = len(linter.project_keyed)
+        self._resolved: tuple[int, list[Document | None]] = (-1, [])
         self.files_key = _SetKey()
         self.todo = array("q")  # indexes of the files to lint
         self.read: dict[int, bytes | Problem] = {}  # files the parent had to read (and hash)
         self.hashed: dict[int, str] = {}
         self.stats_before: dict[int, list[int] | None] = {}  # stat taken before that read
         self.lazy = array("q")  # cache hits whose checked documents the project stage may need
+        # ... and of the others, their documents' stored key hashes: (file, end) in the bytes
+        self.cached_keys = bytearray()
+        self.cached = array("q")
         # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
         # report_only lists the absolute paths of the files asked for
         self.absolute = Absolute()
@@ -376,7 +408,7 @@ class _Run:
     def look_up(self, i: int, path: str) -> None:
         """Serve a file from the cache, or put it on the list to lint."""
         real = self.absolute(path)
-        display = display_path(path)
+        display = self.absolute.display(path)
         self.results.add_file(display, real)
         cache = self.cache
         entry = cache.get(real) if cache is not None else None
@@ -410,8 +442,50 @@ class _Run:
         else:
             self.results.add_clean(real, entry.documents)  # most files: nothing to keep
         self.files_key.add(real, display, entry.hash)
-        if entry.checked:
-            self.lazy.append(i)
+        if entry.checked and self.stage is not None:
+            keys, row = entry.keys, 8 * self.keyed  # bytes of one document's hashes
+            if not keys or not row or len(keys) % row or len(keys) // row >= REF_DOCS:
+                self.lazy.append(i)  # no usable hashes: read back in _project if it must run
+                return
+            # kept as bytes: the project stage's cached findings usually hold, and then no
+            # index is needed (see index_cached)
+            self.cached_keys += keys
+            self.cached.append(i)
+            self.cached.append(len(self.cached_keys))
+
+    def index_cached(self) -> None:
+        """Put the cached files' checked documents in the project stage by their stored key
+        hashes: they are read back from the cache only if a rule is given one (_resolve)."""
+        assert self.stage is not None
+        hashes = array("q", self.cached_keys)
+        self.cached_keys = bytearray()
+        start = 0
+        cached = self.cached
+        for n in range(0, len(cached), 2):
+            i, end = cached[n], cached[n + 1] // 8
+            self.stage.add_refs(i * REF_DOCS, hashes[start:end], order=i)
+            start = end
+        self.cached = array("q")
+
+    def _resolve(self, ref: int) -> Document | None:
+        """The document a stage reference names (see index_cached), from the cache."""
+        i, k = divmod(ref, REF_DOCS)
+        if self._resolved[0] != i:  # a file's references come one after another
+            self._resolved = (i, self._checked_of(i))
+        docs = self._resolved[1]
+        return docs[k] if k < len(docs) else None
+
+    def _checked_of(self, i: int) -> list[Document | None]:
+        """A cached file's checked documents, in the order of its stored key hashes."""
+        path = self.paths[i]
+        real = self.absolute(path)
+        entry = self.cache.get(real) if self.cache is not None else None
+        if entry is None:
+            return []
+        restored = {
+            d.index: d for d in _restore_checked(path, real, display_path(path), entry, self.cache)
+        }
+        return [restored.get(index) for index in entry.checked_documents()]
 
     def take(self, i: int, slim: _Slim) -> None:
         """Take in the result of linting file ``i``."""
@@ -437,6 +511,7 @@ class _Run:
         if self.cache is not None and h is not None:
             stat = self.stats_before.get(i, slim.stat) or [None, None, 0]
             diags = [diag_row(d) for d in slim.diagnostics]
+            hashes = array("q", [k for _, keys in slim.records for k in keys])
             entry = Entry(
                 h,
                 stat[0],
@@ -446,6 +521,7 @@ class _Run:
                 slim.document_count,
                 encode_json(diags) if diags else None,
                 slim.checked,
+                hashes.tobytes() if hashes else None,
             )
             self.cache.put(real, entry, slim.docs)
 

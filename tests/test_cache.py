@@ -193,6 +193,66 @@ def test_pre_commit_style_run_sees_the_whole_project(
     assert "(1 file, 1 document checked)" in out  # context files are not counted as checked
 
 
+def _multi(names: list[str], uid: int) -> str:
+    """One file of several jobs (own channels and uids)."""
+    return "---\n".join(
+        CLEAN.format(name=n).replace('"910001"', f'"{uid + k}"') for k, n in enumerate(names)
+    )
+
+
+def test_an_edited_file_reads_back_only_the_cached_documents_it_collides_with(
+    cli, project: Path, stats, monkeypatch
+) -> None:
+    """Pre-commit on one changed file: every other file's documents are indexed by the key
+    hashes stored with its entry; only those sharing a key are read back from the cache."""
+    jobs = project / "jobs"
+    (jobs / "multi.yaml").write_text(_multi(["m0", "m1", "m2"], 930000))
+    # a literal secret: this file's documents are not stored, only their key hashes
+    secret = CLEAN.format(name="s1").replace("${env:AWS_ACCESS_KEY_ID}", SECRET_VALUE)
+    (jobs / "secret.yaml").write_text(secret.replace('"910001"', '"930009"'))
+    lint_json(cli, project, "jobs")  # fills the cache
+    read_back: list[str] = []
+    docs = cache_mod.Cache.docs
+    monkeypatch.setattr(
+        cache_mod.Cache, "docs", lambda self, real: read_back.append(real) or docs(self, real)
+    )
+
+    def duplicates(found: list[dict]) -> list[tuple[str, str]]:
+        return [(d["file"], d["message"]) for d in found if d["rule"] == "duplicate-job-name"]
+
+    # (m1's name: line 4 of the second document; the first is 23 lines and a "---")
+    for name, other, line in (("m1", "multi.yaml", 23 + 1 + 4), ("s1", "secret.yaml", 4)):
+        read_back.clear()
+        (jobs / "job1.yaml").write_text(CLEAN.format(name=name))
+        found = lint_json(cli, project, "jobs/job1.yaml")
+        assert stats[-1]["misses"] == 1 and stats[-1]["project_cached"] == 0
+        assert [os.path.basename(p) for p in read_back] == [other]
+        assert duplicates(found) == [("jobs/job1.yaml", duplicates(found)[0][1])]
+        assert f"jobs/{other}:{line}" in duplicates(found)[0][1]
+        assert found == lint_json(cli, project, "--no-cache", "jobs/job1.yaml")
+
+
+def test_entries_without_key_hashes_are_read_back_whole(cli, project: Path, stats) -> None:
+    """An entry whose key hashes are missing or do not fit the rules is read back whole: the
+    findings stay those of an uncached run."""
+    import sqlite3
+
+    jobs = project / "jobs"
+    (jobs / "multi.yaml").write_text(_multi(["m0", "m1"], 930000))
+    lint_json(cli, project, "jobs")
+    (db,) = databases(project / ".snaplint_cache")
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE files SET keys = NULL WHERE path LIKE '%multi.yaml'")
+        con.execute("UPDATE files SET keys = x'0102' WHERE path LIKE '%job2.yaml'")
+    con.close()
+    (jobs / "job1.yaml").write_text(CLEAN.format(name="m1"))
+    found = lint_json(cli, project, "jobs/job1.yaml")
+    assert stats[-1]["hits"] == 7 and stats[-1]["project_cached"] == 0
+    assert any(d["rule"] == "duplicate-job-name" for d in found)
+    assert found == lint_json(cli, project, "--no-cache", "jobs/job1.yaml")
+
+
 def test_a_file_asked_for_through_a_link_is_not_also_context(
     cli, project: Path, stats, with_project_rule, tmp_path: Path
 ) -> None:
