@@ -16,9 +16,9 @@ one go and interleaved round by round so that machine noise hits every contender
 * ``check-jsonschema --schemafile job.schema.json`` on all files and on one file.
 
 Every run is a fresh process (the one-file contenders run 5 times per round), timed wall-clock
-from start to exit, with its peak memory
-(max RSS of the process and its workers) from ``wait4``. Prints the medians, the ratios and
-the issue's targets.
+from start to exit, with its peak memory (max RSS of the process and its workers) from
+``wait4``, forked from a small launcher process (see ``LAUNCHER``). Prints the medians, the
+ratios and the issue's targets.
 
 Memory: snaplint also runs cold and warm on a tree of N/2 manifests (same generator), and the
 bench prints how much peak memory each added manifest costs: (peak at N - peak at N/2) /
@@ -49,7 +49,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 TEMPLATE = """# Screenshots of {purpose} for {team}
@@ -157,18 +156,55 @@ def ensure_venv(venv: Path) -> tuple[Path, Path]:
     return venv / "bin" / "check-jsonschema", venv / "bin" / "snaplint"
 
 
+# Forks the command from a small process of its own and reports its wall time, peak RSS and
+# exit code. Not from this one: a child spawned here starts its peak-RSS count at this
+# process's own peak (Linux carries the parent's high-water mark over exec, and subprocess
+# spawns with vfork), and this process holds the generated tree's paths — every contender
+# would show the bench's own peak.
+LAUNCHER = """
+import os, sys, time
+fd, cmd = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.close(fd)
+    try:
+        os.execvp(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+os.write(fd, f"{elapsed} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall time (s), peak RSS (KiB) and exit code of one fresh process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.stderr is not None:
-        proc.stderr.close()
-    return elapsed, int(usage.ru_maxrss), proc.returncode
+    """Wall time (s), peak RSS (KiB) and exit code of one fresh process (see LAUNCHER)."""
+    read, write = os.pipe()
+    try:
+        launcher = [sys.executable, "-S", "-c", LAUNCHER, str(write), *cmd]
+        proc = subprocess.Popen(
+            launcher,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(write,),
+        )
+        os.close(write)
+        write = -1
+        with os.fdopen(read, "rb") as fh:
+            read = -1
+            report = fh.read().decode()
+        proc.wait()
+    finally:
+        for fd in (read, write):
+            if fd >= 0:
+                os.close(fd)
+    if proc.returncode != 0 or not report:
+        raise SystemExit(f"the launcher failed (exit {proc.returncode}) on {cmd}")
+    elapsed, peak, code = report.split()
+    return float(elapsed), int(peak), int(code)
 
 
 def main(argv: list[str] | None = None) -> int:
