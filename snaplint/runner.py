@@ -483,7 +483,8 @@ class _Run:
         if entry is None:
             return []
         restored = {
-            d.index: d for d in _restore_checked(path, real, display_path(path), entry, self.cache)
+            d.index: d
+            for d in _restore_checked(path, real, self.absolute.display(path), entry, self.cache)
         }
         return [restored.get(index) for index in entry.checked_documents()]
 
