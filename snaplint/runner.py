@@ -271,6 +271,8 @@ class Runner:
     def _lint(self, run: _Run) -> Iterator[tuple[int, _Slim]]:
         """(index, result) of every file on ``run.todo``, in workers when there are many."""
         linter, paths, todo, read = run.linter, run.paths, run.todo, run.read
+        if not todo:
+            return  # a warm run: not even the schema's secret fields are needed
         names = _secret_names()
         jobs = self._jobs(len(todo))
         done = bytearray(len(paths))  # a byte per file, not a set of them
