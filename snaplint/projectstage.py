@@ -37,8 +37,8 @@ def key_hash(key: Any) -> int:
     run compares them with fresh ones): CRC-32 and Adler-32 of a canonical text of the key, in
     which keys that compare equal read alike (``1``, ``1.0`` and ``True``; dicts in any order).
     Not a cryptographic hash, and it need not be: a collision only hands a rule one more
-    document, which it groups by the real key anyway (four times cheaper than blake2b, and this
-    runs for every document and rule). A key with no canonical text is given to the rule
+    document, which it groups by the real key anyway (half the cost of blake2b, and this runs
+    for every document and rule). A key with no canonical text is given to the rule
     whatever the others are.
     """
     if key is None:
