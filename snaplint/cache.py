@@ -43,6 +43,7 @@ import os
 import sqlite3
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -256,8 +257,8 @@ def _create(con: sqlite3.Connection) -> None:
 
 
 _GET = (
-    "SELECT hash, size, mtime, read_ns, suppressions, documents, diagnostics, checked, keys "
-    "FROM files WHERE path = ?"
+    "SELECT path, hash, size, mtime, read_ns, suppressions, documents, diagnostics, checked, "
+    "keys FROM files WHERE path"
 )
 
 
@@ -359,18 +360,27 @@ class Cache:
 
     def get(self, real: str) -> Entry | None:
         """The entry of the file at the absolute path ``real``, if there is one."""
-        if self.empty or self._con is None:
-            return None
+        return self.get_many([real]).get(real)
+
+    def get_many(self, reals: Sequence[str]) -> dict[str, Entry]:
+        """The entries of the files at the absolute paths ``reals`` (at most a few hundred:
+        one query), by path; files without one are left out."""
+        if self.empty or self._con is None or not reals:
+            return {}
         try:
             if not self._reading:
                 # lookups share one read transaction (one snapshot, one lock) until a write
                 self._con.execute("BEGIN")
                 self._reading = True
-            row = self._con.execute(_GET, (real,)).fetchone()
+            if len(reals) == 1:
+                rows = self._con.execute(_GET + " = ?", reals).fetchall()
+            else:
+                marks = ",".join("?" * len(reals))
+                rows = self._con.execute(f"{_GET} IN ({marks})", reals).fetchall()
         except sqlite3.Error as exc:
             self._broken(exc)
-            return None  # a broken or locked database is a miss
-        return Entry(*row) if row is not None else None
+            return {}  # a broken or locked database is a miss
+        return {row[0]: Entry(*row[1:]) for row in rows}
 
     def docs(self, real: str) -> list[Any] | None:
         """The data of the checked documents stored with the file's entry (read only when

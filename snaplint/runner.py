@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 REF_DOCS = 1 << 20  # a stage reference is file index * REF_DOCS + the document's place in it
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 64  # files per message to a worker: answers waiting to be taken in stay small
+LOOKUP_BATCH = 256  # files looked up in the cache per query (one query per file costs 3x more)
 
 
 def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
@@ -250,11 +251,8 @@ class Runner:
         use_cache = self.cache_dir is not None and not linter.options.resolve_env
         cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
         run = _Run(linter, cache, paths, self.stats)
-        for i, path in enumerate(paths):
-            if path == "-":
-                run.stdin(i, stdin)
-            else:
-                run.look_up(i, path)
+        for start in range(0, len(paths), LOOKUP_BATCH):
+            run.look_up_batch(start, paths[start : start + LOOKUP_BATCH], stdin)
         self.stats["misses"] = len(run.todo)
         # results are taken in as they stream from the workers: what stays per file is its
         # display path in the report, and its jobs' key hashes in the project stage
@@ -407,13 +405,21 @@ class _Run:
             for doc in outcome.checked:
                 self.stage.add(doc, order=i)
 
-    def look_up(self, i: int, path: str) -> None:
-        """Serve a file from the cache, or put it on the list to lint."""
-        real = self.absolute(path)
+    def look_up_batch(self, start: int, chunk: Sequence[str], stdin: Any) -> None:
+        """Look up the files ``start``, ``start + 1``, … in the cache, in one query."""
+        reals = [self.absolute(path) if path != "-" else "" for path in chunk]
+        entries = self.cache.get_many([r for r in reals if r]) if self.cache is not None else {}
+        for k, path in enumerate(chunk):
+            if path == "-":
+                self.stdin(start + k, stdin)
+            else:
+                self.look_up(start + k, path, reals[k], entries.get(reals[k]))
+
+    def look_up(self, i: int, path: str, real: str, entry: Entry | None) -> None:
+        """Serve a file from its cache entry, or put it on the list to lint."""
         display = self.absolute.display(path)
         self.results.add_file(display, real)
         cache = self.cache
-        entry = cache.get(real) if cache is not None else None
         if cache is None or entry is None:
             self.todo.append(i)  # read (and hashed) by whoever lints it
             return

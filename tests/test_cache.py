@@ -325,7 +325,8 @@ def test_a_cache_written_in_many_transactions_is_whole(
 ) -> None:
     jobs = project / "jobs"
     write_many(jobs, 30, names=25)
-    monkeypatch.setattr(cache_mod, "BATCH", 4)  # entries are written a few at a time
+    monkeypatch.setattr(cache_mod, "BATCH", 4)  # entries are written a few at a time ...
+    monkeypatch.setattr(runner_mod, "LOOKUP_BATCH", 5)  # ... between lookups of a few at a time
     first = lint_json(cli, project, "jobs")
     assert stats[-1]["misses"] > 30
     assert stored_text(project / ".snaplint_cache").count('INSERT INTO "files"') == 37
@@ -461,6 +462,24 @@ def _write_entries(folder: str, n: int) -> bool:
         cache.put(f"/project/{n}/job{i}.yaml", entry, None)
     cache.save()
     return cache._writable
+
+
+def test_entries_are_looked_up_by_path_many_at_a_time(tmp_path: Path) -> None:
+    cache = cache_mod.Cache(tmp_path, "key")
+    for name in ("a", "b", "c"):
+        cache.put(
+            f"/p/{name}.yaml", cache_mod.Entry(f"h-{name}", 1, 2, 3, False, 1, None, None), None
+        )
+    cache.save()
+    cache = cache_mod.Cache(tmp_path, "key")
+    found = cache.get_many(["/p/c.yaml", "/p/missing.yaml", "/p/a.yaml", "/p/c.yaml"])
+    assert {path: entry.hash for path, entry in found.items()} == {
+        "/p/c.yaml": "h-c",
+        "/p/a.yaml": "h-a",
+    }
+    assert cache.get("/p/b.yaml").hash == "h-b" and cache.get("/p/missing.yaml") is None
+    assert cache.get_many([]) == {}
+    cache.save()
 
 
 def test_runs_creating_the_cache_at_once_all_write_it(tmp_path: Path) -> None:
