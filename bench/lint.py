@@ -181,26 +181,20 @@ os.write(fd, f"{elapsed} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int]:
     """Wall time (s), peak RSS (KiB) and exit code of one fresh process (see LAUNCHER)."""
     read, write = os.pipe()
-    try:
-        launcher = [sys.executable, "-S", "-c", LAUNCHER, str(write), *cmd]
-        proc = subprocess.Popen(
-            launcher,
-            cwd=cwd,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(write,),
-        )
-        os.close(write)
-        write = -1
-        with os.fdopen(read, "rb") as fh:
-            read = -1
-            report = fh.read().decode()
-        proc.wait()
-    finally:
-        for fd in (read, write):
-            if fd >= 0:
-                os.close(fd)
+    with os.fdopen(read, "rb") as fh:
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-S", "-c", LAUNCHER, str(write), *cmd],
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(write,),
+            )
+        finally:
+            os.close(write)  # the launcher holds its own copy: the read ends when it exits
+        report = fh.read().decode()
+    proc.wait()
     if proc.returncode != 0 or not report:
         raise SystemExit(f"the launcher failed (exit {proc.returncode}) on {cmd}")
     elapsed, peak, code = report.split()

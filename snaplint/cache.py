@@ -263,7 +263,8 @@ _GET = (
 
 
 class Cache:
-    """The cache database of one (project, settings key): looked up and written file by file."""
+    """The cache database of one (project, settings key): looked up a batch of files at a time
+    and written in short transactions, never loaded whole."""
 
     def __init__(self, directory: Path, key: str) -> None:
         self.directory = Path(directory)
@@ -372,11 +373,8 @@ class Cache:
                 # lookups share one read transaction (one snapshot, one lock) until a write
                 self._con.execute("BEGIN")
                 self._reading = True
-            if len(reals) == 1:
-                rows = self._con.execute(_GET + " = ?", reals).fetchall()
-            else:
-                marks = ",".join("?" * len(reals))
-                rows = self._con.execute(f"{_GET} IN ({marks})", reals).fetchall()
+            marks = ",".join("?" * len(reals))
+            rows = self._con.execute(f"{_GET} IN ({marks})", reals).fetchall()
         except sqlite3.Error as exc:
             self._broken(exc)
             return {}  # a broken or locked database is a miss

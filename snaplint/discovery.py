@@ -81,9 +81,6 @@ def discover(
     def add(path: str, key: str | None = None) -> None:
         # the walk does not follow symlinks, so a walked file's absolute path identifies it;
         # only paths given explicitly may be links to the same file
-        if single and key is not None:
-            out.append(path)
-            return
         if key is None:
             key = path if path == "-" else os.path.realpath(path)
         if key not in seen:
@@ -119,6 +116,10 @@ def discover(
             folder = dirpath if dirpath.endswith(os.sep) else dirpath + os.sep
             absolute_dir = os.path.join(str(current), "")
             for name in sorted(filenames):
-                if included(name) and not excluded(prefix + name):
+                if not included(name) or excluded(prefix + name):
+                    continue
+                if single:
+                    out.append(folder + name)
+                else:
                     add(folder + name, absolute_dir + name)
     return out

@@ -148,21 +148,14 @@ class ProjectStage:
         ``resolve`` turns into the documents if a rule is given one: a cached file's, read back
         only then."""
         width = len(self._keys)
-        count = len(hashes) // width if width else 0
-        if count == 1:  # one document, the common case: no slices
-            for column, value in zip(self._keys, hashes, strict=True):
-                column.append(value)
-        elif count == 0 or count * width != len(hashes):
+        if not width or not hashes or len(hashes) % width:
             raise ValueError(f"{len(hashes)} key hashes for {width} keyed rules")
+        if len(hashes) == width:  # one document, the common case: no slice
+            self._index(hashes, order)
         else:
-            for j, column in enumerate(self._keys):
-                column.extend(hashes[j::width])
-        if order >= 0:
-            self._order.extend([order] * count)
-        else:
-            self._order.extend(range(self._count, self._count + count))
-        self._count += count
-        self._store.append_refs(first, count)
+            for start in range(0, len(hashes), width):
+                self._index(hashes[start : start + width], order)
+        self._store.append_refs(first, len(hashes) // width)
 
     def _index(self, keys: Sequence[int], order: int) -> None:
         """What stays in memory of a document: its key hashes and its place."""

@@ -20,13 +20,15 @@ it reads through ``doc.full()``. Without the declaration a rule gets whole docum
 
 A project rule should also say which documents it relates, with a function::
 
-    def project_key(doc, ctx): ...          # hashable, or None: "not my business"
+    def project_key(doc, ctx): ...          # a plain YAML value, or None: "not my business"
 
-Two documents the rule could report on together must have equal keys. ``check`` is then given
-only documents whose key at least one other document shares, in project order (a clean tree
-gives it none), and the project stage keeps 8 bytes per document and rule instead of the
-documents (see :mod:`snaplint.projectstage`). Without ``project_key`` a rule gets every
-document, and the stage holds them all in memory.
+Two documents the rule could report on together must have equal keys (strings, numbers,
+``None``, and tuples, lists or dicts of them; keys that compare equal hash alike, and the
+hashes are kept in the cache). ``check`` is then given only documents whose key at least one
+other document shares, in project order (a clean tree gives it none), and the project stage
+keeps 8 bytes per document and rule instead of the documents (see
+:mod:`snaplint.projectstage`). Without ``project_key`` a rule gets every document, and the
+stage holds them all in memory.
 
 ``syntax`` rules document problems found by the loader and ``schema`` rules
 document constraints held by the JSON Schemas (``x-snaplint-rule``); neither

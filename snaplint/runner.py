@@ -340,17 +340,7 @@ class Runner:
             self.stats["project_cached"] = 1
             stage.close()
             return [diag_from_row(file, row) for file, row in cached]
-        # the set changed: index cached files' documents by their stored key hashes, and give
-        # those without the documents themselves
-        run.index_cached()
-        for i in run.lazy:
-            path = run.paths[i]
-            real = run.absolute(path)
-            entry = cache.get(real) if cache is not None else None
-            if entry is None:
-                continue
-            for doc in _restore_checked(path, real, display_path(path), entry, cache):
-                stage.add(doc, order=i)
+        run.add_cached_documents()  # the set changed: the stage runs again
         project = stage.diagnostics()
         if cache is not None and set_key is not None:
             cache.set_project(set_key, [(d.file, diag_row(d)) for d in project])
@@ -456,15 +446,20 @@ class _Run:
                 self.lazy.append(i)  # no usable hashes: read back in _project if it must run
                 return
             # kept as bytes: the project stage's cached findings usually hold, and then no
-            # index is needed (see index_cached)
+            # index is needed (see add_cached_documents)
             self.cached_keys += keys
             self.cached.append(i)
             self.cached.append(len(self.cached_keys))
 
-    def index_cached(self) -> None:
-        """Put the cached files' checked documents in the project stage by their stored key
-        hashes: they are read back from the cache only if a rule is given one (_resolve)."""
+    def add_cached_documents(self) -> None:
+        """Put the cached files' checked documents in the project stage: by their stored key
+        hashes, read back from the cache only if a rule is given one (_resolve); those without
+        usable hashes whole."""
         assert self.stage is not None
+        for i in self.lazy:
+            for doc in self._checked_of(i):
+                if doc is not None:
+                    self.stage.add(doc, order=i)
         hashes = array("q", self.cached_keys)
         self.cached_keys = bytearray()
         start = 0
@@ -476,7 +471,7 @@ class _Run:
         self.cached = array("q")
 
     def _resolve(self, ref: int) -> Document | None:
-        """The document a stage reference names (see index_cached), from the cache."""
+        """The document a stage reference names (see add_cached_documents), from the cache."""
         i, k = divmod(ref, REF_DOCS)
         if self._resolved[0] != i:  # a file's references come one after another
             self._resolved = (i, self._checked_of(i))
@@ -484,7 +479,7 @@ class _Run:
         return docs[k] if k < len(docs) else None
 
     def _checked_of(self, i: int) -> list[Document | None]:
-        """A cached file's checked documents, in the order of its stored key hashes."""
+        """A cached file's checked documents, in their order (that of its stored key hashes)."""
         path = self.paths[i]
         real = self.absolute(path)
         entry = self.cache.get(real) if self.cache is not None else None
