@@ -65,7 +65,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from ipaddress import ip_address
 from itertools import takewhile
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -77,6 +76,8 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from snaplint import agora_errors
+from snaplint.endpoint import check_endpoint as _endpoint_policy
+from snaplint.endpoint import is_loopback_host
 from snaplint.ratelimit import SHARED, RateLimiters
 from snaplint.redaction import Secret, scrub, secret_values
 
@@ -347,30 +348,10 @@ class Timeouts:
     read: float = 30.0  # a synchronous stop waits for the upload (≤ 20 s, API-26)
 
 
-def is_loopback_host(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_endpoint(url: str) -> str:
-    """The endpoint without a trailing slash; ``ValueError`` unless HTTPS or loopback HTTP."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"API endpoint must be an https:// URL (got {url!r})")
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ValueError(
-            f"plain http:// is refused except to loopback (got {url!r}); "
-            "the Cloud Recording API is HTTPS only"
-        )
-    if parts.query or parts.fragment:
-        raise ValueError(f"API endpoint must not have a query or fragment (got {url!r})")
-    return url.rstrip("/")
+def check_endpoint(url: str, setting: str = "the API endpoint") -> str:
+    """The endpoint without a trailing slash, checked by :mod:`snaplint.endpoint`'s policy
+    (``EndpointError``, a ``ValueError``, otherwise)."""
+    return _endpoint_policy(url, setting=setting).url
 
 
 def failover_endpoints(endpoint: str, regions: Sequence[str] = ()) -> list[str]:

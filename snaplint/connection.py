@@ -32,7 +32,6 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from snaplint.api import (
     DEFAULT_ENDPOINT,
@@ -40,9 +39,8 @@ from snaplint.api import (
     Credentials,
     RetryPolicy,
     Timeouts,
-    check_endpoint,
-    is_loopback_host,
 )
+from snaplint.endpoint import EndpointError, check_endpoint
 from snaplint.ratelimit import SHARED, RateLimiters
 
 EMBEDDED_DIR = Path(".snaplint") / "emulator"
@@ -129,6 +127,7 @@ def describe_connection(
     credentials_file: Path | None = None,
 ) -> Connection:
     """Decide real endpoint vs embedded emulator (no I/O beyond reading the credentials file)."""
+    setting = ENV_ENDPOINT if env.get(ENV_ENDPOINT) else "api.endpoint"
     endpoint = env.get(ENV_ENDPOINT) or endpoint
     credentials = _credentials(env, credentials_file)
     if endpoint is None and credentials is None:
@@ -139,11 +138,12 @@ def describe_connection(
             )
         return Connection("embedded", None, None, EMBEDDED_DESCRIPTION)
     try:
-        url = check_endpoint(endpoint or DEFAULT_ENDPOINT)
-    except ValueError as exc:
+        checked = check_endpoint(endpoint or DEFAULT_ENDPOINT, setting=setting)
+    except EndpointError as exc:
         raise ConnectionConfigError(str(exc)) from None
+    url = checked.url
     if credentials is None:
-        if not is_loopback_host(urlsplit(url).hostname):
+        if not checked.loopback:
             raise ConnectionConfigError(
                 f"no customer credentials for {url}: set {ENV_CUSTOMER_ID} and {ENV_CUSTOMER_SECRET} "
                 "or a credentials file"

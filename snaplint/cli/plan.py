@@ -436,13 +436,15 @@ def connect(ctx: Context) -> tuple[Any, str]:
 
 
 def _note_target(ctx: Context) -> None:
-    """Say which service the plan is for, without connecting (nothing to refresh)."""
+    """Say which service the plan is for, without connecting (nothing to refresh); a refused
+    endpoint or incomplete credentials are an error now, not first at apply."""
+    from snaplint.cli import UsageError
     from snaplint.connection import ConnectionConfigError, describe_connection
 
     try:
         conn = describe_connection(endpoint=_api(ctx).get("endpoint"), env=ctx.env)
-    except ConnectionConfigError:
-        return  # reported when apply connects
+    except ConnectionConfigError as exc:
+        raise UsageError(str(exc)) from exc
     ctx.note(f"Planning for {conn.description}")
 
 
