@@ -21,7 +21,7 @@ __all__ = ["__version__", "hookimpl"]
 def __getattr__(name: str) -> Any:
     # pluggy is imported only when a plugin asks for the marker, keeping `import snaplint` cheap.
     if name == "hookimpl":
-        from snaplint.hookspecs import hookimpl
+        from snaplint.findings.hookspecs import hookimpl
 
         return hookimpl
     raise AttributeError(f"module 'snaplint' has no attribute {name!r}")

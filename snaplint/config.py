@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from snaplint.diagnostics import Diagnostic, Span
-from snaplint.rule import DEFAULT_REVISION
+from snaplint.findings.diagnostics import Diagnostic, Span
+from snaplint.findings.rule import DEFAULT_REVISION
 
 CONFIG_NAMES = (".snaplint.yaml", ".snaplint.yml")
 PYPROJECT = "pyproject.toml"
-CACHE_DIR_NAME = ".snaplint_cache"  # under the project root; snaplint.cache keeps results there
+CACHE_DIR_NAME = (
+    ".snaplint_cache"  # under the project root; snaplint.lint.cache keeps results there
+)
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -150,7 +152,7 @@ def _memo_marker(path: Path) -> Path | None:
     import hashlib
 
     from snaplint import __version__
-    from snaplint.schema import schema_dir
+    from snaplint.lint.schema import schema_dir
 
     try:
         data = path.read_bytes()
@@ -190,7 +192,7 @@ def _remember(marker: Path, raw: dict[str, Any]) -> None:
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Any]:
-    from snaplint.manifest import load_file
+    from snaplint.lint.manifest import load_file
 
     loaded = load_file(str(path), classify=False)
     if loaded.problems or loaded.source is None:
@@ -242,7 +244,7 @@ def _display(path: Path) -> str:
 
 
 def _validate(raw: dict[str, Any], path: Path, locate: Any) -> None:
-    from snaplint.schema import validate
+    from snaplint.lint.schema import validate
 
     findings = validate("config", raw)
     if not findings:

@@ -111,7 +111,7 @@ _LINE_PATTERN: re.Pattern[str] | None = None
 def _line_pattern() -> re.Pattern[str]:
     global _LINE_PATTERN
     if _LINE_PATTERN is None:
-        from snaplint.schema import secret_field_names
+        from snaplint.lint.schema import secret_field_names
 
         names = "|".join(sorted(map(re.escape, SECRET_KEYS | secret_field_names())))
         _LINE_PATTERN = re.compile(

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 
 ID = "test-same-name"
 CODE = "SNP399"

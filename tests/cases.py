@@ -39,7 +39,7 @@ def linter_for(settings: dict[str, Any], table: Any) -> Any:
     from datetime import UTC, datetime
 
     from snaplint.config import _build
-    from snaplint.linter import Linter, LintOptions
+    from snaplint.lint.linter import Linter, LintOptions
 
     cli_keys = {"mode", "resolve-env", "env", "now"}
     raw = {k: v for k, v in settings.items() if k not in cli_keys}
@@ -56,7 +56,7 @@ def linter_for(settings: dict[str, Any], table: Any) -> Any:
 
 
 def lint_case_text(text: str, table: Any, filename: str = "case.yaml") -> list[Any]:
-    from snaplint.manifest import load_text
+    from snaplint.lint.manifest import load_text
 
     linter = linter_for(read_case(text).settings, table)
     return linter.lint_loaded([(filename, load_text(text, filename))]).diagnostics

@@ -42,7 +42,7 @@ def cli(capsys, monkeypatch):
 
 @pytest.fixture(scope="session")
 def rule_table():
-    from snaplint.plugins import load_rules
+    from snaplint.lint.plugins import load_rules
 
     return load_rules(autoload=False)
 

@@ -22,7 +22,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from snaplint.api import CloudRecordingClient, Credentials, RetryPolicy
+from snaplint.agora.client import CloudRecordingClient, Credentials, RetryPolicy
+from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import (
     DEFAULT_APP_ID,
     DEFAULT_CUSTOMER_ID,
@@ -31,7 +32,6 @@ from snaplint.emulator import (
     FaultConfig,
     create_app,
 )
-from snaplint.ratelimit import RateLimiters
 
 APP = DEFAULT_APP_ID
 CNAME = "lesson42"

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from snaplint import agora_errors
-from snaplint.api import (
+from snaplint.agora import errors as agora_errors
+from snaplint.agora.client import (
     AlreadyStartedError,
     ApiError,
     AuthError,
@@ -27,8 +27,8 @@ from snaplint.api import (
     error_from_response,
     failover_endpoints,
 )
+from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET
-from snaplint.ratelimit import RateLimiters
 from snaplint.redaction import REDACTED, Secret, redact, scrub, secret_values
 from tests.emulator_fixtures import (  # noqa: F401  (emulator_fixture provides `emulator`)
     APP,

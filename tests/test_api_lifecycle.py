@@ -12,8 +12,8 @@ import time
 import pytest
 import requests
 
-from snaplint import api
-from snaplint.api import (
+from snaplint.agora import client as api
+from snaplint.agora.client import (
     AlreadyStartedError,
     ApiError,
     AuthError,
@@ -28,9 +28,9 @@ from snaplint.api import (
     TaskConflictError,
     WorkerNotFoundError,
 )
+from snaplint.agora.filenames import parse_key
+from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET
-from snaplint.filenames import parse_key
-from snaplint.ratelimit import RateLimiters
 from tests.emulator_fixtures import (  # noqa: F401  (emulator_fixture provides `emulator`)
     APP,
     BOT_UID,

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from snaplint.ratelimit import SHARED, RateLimiters, TokenBucket
+from snaplint.agora.ratelimit import SHARED, RateLimiters, TokenBucket
 
 
 class FakeTime:

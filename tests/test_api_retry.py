@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from snaplint.api import (
+from snaplint.agora.client import (
     AlreadyStartedError,
     InvalidOperationError,
     InvalidParameterError,
@@ -19,7 +19,7 @@ from snaplint.api import (
     WorkerNotFoundError,
     _GatedRetry,
 )
-from snaplint.ratelimit import RateLimiters
+from snaplint.agora.ratelimit import RateLimiters
 from tests.emulator_fixtures import (  # noqa: F401  (emulator_fixture provides `emulator`)
     APP,
     BOT_UID,
@@ -163,7 +163,7 @@ def test_stop_whose_answer_was_lost_reports_49_on_the_retry(emulator):
 
 def test_unreachable_endpoint_is_a_transport_error(tmp_path):
     port = free_port()
-    from snaplint.api import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient, Credentials
 
     client = CloudRecordingClient(
         Credentials.of("id", "super-secret-value"),
@@ -184,7 +184,7 @@ def test_unreachable_endpoint_is_a_transport_error(tmp_path):
 
 
 def test_failover_to_the_next_domain(emulator):
-    from snaplint.api import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient, Credentials
     from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET
 
     dead = f"http://127.0.0.1:{free_port()}"
@@ -205,7 +205,7 @@ def test_failover_to_the_next_domain(emulator):
 
 
 def test_gateway_5xx_fails_over_but_agora_codes_do_not(tmp_path):
-    from snaplint.api import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient, Credentials
     from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET
 
     with running_emulator(tmp_path / "a") as broken, running_emulator(tmp_path / "b") as healthy:

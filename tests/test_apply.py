@@ -8,12 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from snaplint import api, journal
-from snaplint.apply import FAILED, SUCCEEDED, UNTOUCHED, Executor, update_request
-from snaplint.backends.file import FileBackend
-from snaplint.journal import Journal
-from snaplint.plan import Desired, Live, make_plan
-from snaplint.state import JobState, StateStore
+from snaplint.agora import client as api
+from snaplint.operations import journal
+from snaplint.operations.apply import FAILED, SUCCEEDED, UNTOUCHED, Executor, update_request
+from snaplint.operations.journal import Journal
+from snaplint.plan.changes import Desired, Live, make_plan
+from snaplint.state.backends.file import FileBackend
+from snaplint.state.codec import JobState, StateStore
 from tests.test_plan import BASE, INTERVAL, KEY, SUBS, recorded, spec
 
 APP = BASE["appId"]

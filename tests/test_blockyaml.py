@@ -18,9 +18,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snaplint import blockyaml
-from snaplint.manifest import load_text
-from snaplint.yamlnodes import compose
+from snaplint.lint import blockyaml
+from snaplint.lint.manifest import load_text
+from snaplint.lint.yamlnodes import compose
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("SNAPLINT_FUZZ_EXAMPLES", "300"))

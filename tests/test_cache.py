@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import snaplint.cache as cache_mod
-import snaplint.runner as runner_mod
+import snaplint.lint.cache as cache_mod
+import snaplint.lint.runner as runner_mod
 from tests import _project_rule
 from tests._reports import CLEAN, SECRET_VALUE, bad, with_secret
 

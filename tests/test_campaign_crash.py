@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from snaplint.backends import open_backend
+from snaplint.state.backends import open_backend
 from tests.e2e_project import Project, make_project
 
 pytestmark = pytest.mark.campaign

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from snaplint.api import WorkerNotFoundError
-from snaplint.connection import (
+from snaplint.agora.client import WorkerNotFoundError
+from snaplint.agora.connection import (
     EMBEDDED_DESCRIPTION,
     ConnectionConfigError,
     describe_connection,
     open_client,
     resolve_app_id,
 )
+from snaplint.agora.filenames import parse_key
+from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import DEFAULT_APP_ID, DEFAULT_CUSTOMER_ID
-from snaplint.filenames import parse_key
-from snaplint.ratelimit import RateLimiters
 from tests.emulator_fixtures import (  # noqa: F401  (emulator_fixture provides `emulator`)
     BOT_UID,
     CNAME,
@@ -204,7 +204,7 @@ def test_concurrent_processes_share_one_world(tmp_path):
     script = """
 import sys
 from pathlib import Path
-from snaplint.connection import open_client
+from snaplint.agora.connection import open_client
 from snaplint.emulator import DEFAULT_APP_ID
 from tests.emulator_fixtures import snapshot_request
 client, _ = open_client(project_root=Path(sys.argv[1]), endpoint=None, app_id=None, env={}, qps=1000)

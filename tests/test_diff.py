@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from snaplint.diff import MISSING, FieldChange, diff, equal, leaves
-from snaplint.jobs import sensitive
+from snaplint.plan.diff import MISSING, FieldChange, diff, equal, leaves
+from snaplint.plan.jobs import sensitive
 
 S1 = sensitive("hmac-sha256:aaa", "SECRET")
 S2 = sensitive("hmac-sha256:bbb", "SECRET")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from snaplint.config import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
-from snaplint.discovery import Excluder, MissingPath, discover
+from snaplint.lint.discovery import Excluder, MissingPath, discover
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from snaplint import coverage, docs
-from snaplint.plugins import load_rules
+from snaplint.docgen import coverage
+from snaplint.docgen import rulesmd as docs
+from snaplint.lint.plugins import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = load_rules(autoload=False)
@@ -19,13 +20,13 @@ def test_docs_rules_md_is_up_to_date() -> None:
     expected = docs.render(RULES, RULES.plugin_of)
     committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == expected, (
-        "docs/rules.md is stale: run `python -m snaplint.docs > docs/rules.md`"
+        "docs/rules.md is stale: run `python -m snaplint.docgen.rulesmd > docs/rules.md`"
     )
 
 
 def test_python_m_snaplint_docs_prints_the_page(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "snaplint.docs"],
+        [sys.executable, "-m", "snaplint.docgen.rulesmd"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -65,7 +66,7 @@ def test_coverage_names_only_existing_rules() -> None:
 def test_every_rule_that_checks_the_reference_is_in_the_coverage_table() -> None:
     named = {r for row in coverage.all_rows() for r in row.rules}
     missing = sorted(r.ID for r in RULES if r.ID not in named and r.ID not in coverage.OWN_RULES)
-    assert missing == [], f"rules missing from snaplint/coverage.py: {missing}"
+    assert missing == [], f"rules missing from snaplint/docgen/coverage.py: {missing}"
 
 
 def test_every_inconsistency_and_checkable_rule_has_a_row() -> None:
@@ -79,7 +80,7 @@ def test_every_inconsistency_and_checkable_rule_has_a_row() -> None:
 
 
 def test_revision_dependent_rules_name_both_revisions_in_their_source() -> None:
-    from snaplint.rule import doc_section
+    from snaplint.findings.rule import doc_section
 
     for rule in RULES:
         source = doc_section(rule.__doc__ or "", "Source")

@@ -1,7 +1,7 @@
 """Killed applies and concurrent writers, end to end (subprocesses, emulator over HTTP).
 
 SIGKILL lands at precise journal points through the test-only hook
-``SNAPLINT_TEST_CRASH_AT=POINT:JOB`` (``snaplint.apply.CRASH_POINTS``); after each kill a new
+``SNAPLINT_TEST_CRASH_AT=POINT:JOB`` (``snaplint.operations.apply.CRASH_POINTS``); after each kill a new
 apply must finish the work and leave exactly one session per job, every one of them known to
 the state — asserted through the emulator's session list.
 """
@@ -159,8 +159,8 @@ def test_force_unlock_needs_the_holders_id(project: Project):
     state = project.root / ".snaplint" / "state.json"
     code = (
         "import time\n"
-        "from snaplint.backends import LockInfo\n"
-        "from snaplint.backends.file import FileBackend\n"
+        "from snaplint.state.backends import LockInfo\n"
+        "from snaplint.state.backends.file import FileBackend\n"
         f"b = FileBackend({str(state)!r})\n"
         "info = b.lock(LockInfo.new('apply'))\n"
         "print(info.id, flush=True)\n"

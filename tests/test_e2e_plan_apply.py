@@ -381,7 +381,7 @@ def test_unset_secret_fails_apply_before_any_call(project: Project, monkeypatch)
 
 
 def test_unknown_status_is_shown_not_guessed(project: Project, monkeypatch):
-    import snaplint.api as api
+    import snaplint.agora.client as api
 
     fast = api.RetryPolicy(total=1, backoff_factor=0.01, backoff_jitter=0, failover_backoff=(0,))
     monkeypatch.setattr(api, "RetryPolicy", lambda: fast)
@@ -459,8 +459,8 @@ def test_refresh_false_plans_without_the_api(project: Project):
 
 
 def test_plan_warns_while_the_state_is_locked(project: Project):
-    from snaplint.backends import LockInfo
-    from snaplint.backends.file import FileBackend
+    from snaplint.state.backends import LockInfo
+    from snaplint.state.backends.file import FileBackend
 
     project.job("alpha", "chan-a", "910001")
     applied(project)

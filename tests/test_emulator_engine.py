@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from snaplint.agora.filenames import parse_key
 from snaplint.emulator.clock import ManualClock
 from snaplint.emulator.engine import (
     EXIT_SECONDS,
@@ -15,7 +16,6 @@ from snaplint.emulator.engine import (
     MemoryStorage,
 )
 from snaplint.emulator.validation import Reject
-from snaplint.filenames import parse_key
 from tests.emulator_fixtures import APP, BOT_UID, CNAME, SECRETS, snapshot_request
 
 T0 = 1_750_000_000.0

@@ -177,7 +177,7 @@ def test_injected_bodies_follow_the_reference():
 
 
 def test_error_rate_is_seeded_and_roughly_right(emulator):
-    from snaplint.api import RetryPolicy, ServerError
+    from snaplint.agora.client import RetryPolicy, ServerError
 
     emulator.control("PATCH", "config", {"qps": 0})  # no QPS limit: only the injected errors
     client = emulator.client(retry=RetryPolicy(total=0))
@@ -297,8 +297,13 @@ def test_cli_emulator_serves_until_interrupted(tmp_path):
         rest = "".join(proc.stdout.readline() for _ in range(5))
         assert "csecret-123" not in first + rest  # the secret from the environment is not printed
         assert f"SNAPLINT_API_ENDPOINT={url}" in rest
-        from snaplint.api import CloudRecordingClient, Credentials, RetryPolicy, ServerError
-        from snaplint.ratelimit import RateLimiters
+        from snaplint.agora.client import (
+            CloudRecordingClient,
+            Credentials,
+            RetryPolicy,
+            ServerError,
+        )
+        from snaplint.agora.ratelimit import RateLimiters
 
         client = CloudRecordingClient(
             Credentials.of("cid", "csecret-123"),

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from urllib3.util import parse_url
 
-from snaplint.api import CloudRecordingClient, Credentials
-from snaplint.connection import ConnectionConfigError, describe_connection
-from snaplint.endpoint import EndpointError, check_endpoint, is_loopback_host
+from snaplint.agora.client import CloudRecordingClient, Credentials
+from snaplint.agora.connection import ConnectionConfigError, describe_connection
+from snaplint.agora.endpoint import EndpointError, check_endpoint, is_loopback_host
 
 
 def only_loopback(host: str) -> list[str]:

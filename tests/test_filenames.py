@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from snaplint.filenames import (
+from snaplint.agora.filenames import (
     ScreenshotNameError,
     build_name,
     format_utc,

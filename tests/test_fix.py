@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from snaplint.config import Config
-from snaplint.diagnostics import Diagnostic, Edit, Fix
-from snaplint.fix import FileFix, apply_fixes, fix_text, worse
-from snaplint.linter import Linter, LintOptions
-from snaplint.manifest import load_text
+from snaplint.findings.diagnostics import Diagnostic, Edit, Fix
+from snaplint.lint.fix import FileFix, apply_fixes, fix_text, worse
+from snaplint.lint.linter import Linter, LintOptions
+from snaplint.lint.manifest import load_text
 from tests.cases import linter_for, read_case
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -51,7 +51,7 @@ spec:
 
 
 def _linter(**settings: Any) -> Linter:
-    from snaplint.plugins import load_rules
+    from snaplint.lint.plugins import load_rules
 
     return linter_for(settings, load_rules(autoload=False))
 
@@ -303,7 +303,7 @@ _TABLE: list[Any] = []
 
 
 def _table() -> Any:
-    from snaplint.plugins import load_rules
+    from snaplint.lint.plugins import load_rules
 
     if not _TABLE:
         _TABLE.append(load_rules(autoload=False))

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from snaplint.config import Config
-from snaplint.linter import Linter, LintOptions
-from snaplint.manifest import load_file
-from snaplint.plugins import load_rules
+from snaplint.lint.linter import Linter, LintOptions
+from snaplint.lint.manifest import load_file
+from snaplint.lint.plugins import load_rules
 
 EXAMPLES = int(os.environ.get("SNAPLINT_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
@@ -81,8 +81,8 @@ def lint_bytes(data: bytes, **options: Any) -> list[Any]:
 
 def _validators_agree(doc: Any) -> None:
     """The compiled validator (pass/fail) and jsonschema (explanations) must agree."""
-    from snaplint.manifest import SCHEMA_FOR_KIND
-    from snaplint.schema import _fast, _slow
+    from snaplint.lint.manifest import SCHEMA_FOR_KIND
+    from snaplint.lint.schema import _fast, _slow
 
     name = SCHEMA_FOR_KIND[doc.kind]
     fast_ok = _fast(name).is_valid(doc.data)

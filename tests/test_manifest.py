@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from snaplint.manifest import MAX_EXPANDED_NODES, load_file, load_text
+from snaplint.lint.manifest import MAX_EXPANDED_NODES, load_file, load_text
 
 JOB = """apiVersion: snaplint/v1
 kind: SnapshotJob
@@ -245,7 +245,7 @@ def test_a_format_key_of_any_type_is_not_a_crash(value: str) -> None:
 def test_short_reads_and_a_file_that_grows_are_read_whole(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    import snaplint.manifest as manifest
+    import snaplint.lint.manifest as manifest
 
     path = tmp_path / "job.yaml"
     path.write_bytes(b"a: 1\n" * 100)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
-from snaplint.plugins import load_rules
-from snaplint.runner import Runner
+from snaplint.lint.plugins import load_rules
+from snaplint.lint.runner import Runner
 from tests._reports import CLEAN
 from tests.cases import linter_for
 
@@ -45,11 +45,11 @@ def _peak(paths: list[str], cache: Path) -> int:
 
 
 def test_peak_memory_per_file_stays_within_the_file_list(tmp_path: Path, monkeypatch) -> None:
-    import snaplint.cache
+    import snaplint.lint.cache
 
     # entries waiting to be written are a constant (a batch), not a share of the tree: keep
     # the batch small so that the constant is reached in both runs
-    monkeypatch.setattr(snaplint.cache, "BATCH", 20)
+    monkeypatch.setattr(snaplint.lint.cache, "BATCH", 20)
     monkeypatch.chdir(tmp_path)
     small, large = 150, 900
     few = _project(tmp_path / "few", small)

@@ -43,7 +43,7 @@ def test_wheel_built_from_sdist_lints_examples(repo: Path, tmp_path: Path) -> No
     work = tmp_path / "work"
     shutil.copytree(repo / "examples", work / "examples")
     where = run(
-        py, "-c", "import snaplint.schema as s; print(s.schema_dir())", cwd=work
+        py, "-c", "import snaplint.lint.schema as s; print(s.schema_dir())", cwd=work
     ).stdout.strip()
     assert str(env_dir) in where and where.endswith("snaplint/schemas")
     clean = run(env_dir / "bin" / "snaplint", "lint", "examples", cwd=work)

@@ -8,8 +8,8 @@ import os
 from hypothesis import given
 from hypothesis import strategies as st
 
-from snaplint.manifest import display_path
-from snaplint.runner import Absolute
+from snaplint.lint.manifest import display_path
+from snaplint.lint.runner import Absolute
 
 PARTS = st.sampled_from(["jobs", "a.yaml", ".", "..", "", ".hidden", "x..y", "-", "b c"])
 

@@ -6,8 +6,7 @@ import copy
 
 import pytest
 
-from snaplint.jobs import sensitive
-from snaplint.plan import (
+from snaplint.plan.changes import (
     ENDED,
     PENDING,
     RUNNING,
@@ -21,6 +20,7 @@ from snaplint.plan import (
     decide,
     make_plan,
 )
+from snaplint.plan.jobs import sensitive
 
 
 def spec(**changes):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from snaplint.plan import Live, PlanOptions, make_plan
-from snaplint.planfile import (
+from snaplint.plan.changes import Live, PlanOptions, make_plan
+from snaplint.plan.saved import (
     PlanFileError,
     SavedPlan,
     decode,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from snaplint import jobs
-from snaplint.manifest import load_text
+from snaplint.lint.manifest import load_text
+from snaplint.plan import jobs
 
 APP = "0123456789abcdef0123456789abcdef"
 OTHER_APP = "fedcba9876543210fedcba9876543210"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from snaplint.plugins import AUTOLOAD_ENV, PluginError, load_rules
+from snaplint.lint.plugins import AUTOLOAD_ENV, PluginError, load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "plugin"
@@ -103,7 +103,7 @@ None.
 ## Source
 Tests.
 """
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 
 ID = "{id}"
 CODE = "{code}"
@@ -139,7 +139,7 @@ def test_entry_point_rules_are_registered_like_builtins(site: Path) -> None:
 
 def test_hookimpl_is_exported_for_plugin_authors() -> None:
     from snaplint import hookimpl
-    from snaplint.hookspecs import hookimpl as spec_marker
+    from snaplint.findings.hookspecs import hookimpl as spec_marker
 
     assert hookimpl is spec_marker
 
@@ -235,7 +235,7 @@ def test_example_plugin_in_process(cli, site: Path, tmp_path: Path, monkeypatch)
 
 def test_example_plugin_rule_docs_and_cases(site: Path, monkeypatch) -> None:
     """The example's own rule meets the built-in rules' documentation contract."""
-    from snaplint.rule import DOC_SECTIONS, doc_section, yaml_blocks
+    from snaplint.findings.rule import DOC_SECTIONS, doc_section, yaml_blocks
     from tests.cases import lint_case_text
 
     monkeypatch.syspath_prepend(str(EXAMPLE))

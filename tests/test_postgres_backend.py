@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from snaplint.backends import LockError, LockInfo
-from snaplint.backends.postgres import PostgresBackend
-from snaplint.state import decode
+from snaplint.state.backends import LockError, LockInfo
+from snaplint.state.backends.postgres import PostgresBackend
+from snaplint.state.codec import decode
 from tests.e2e_project import Project, make_project
 
 pytestmark = pytest.mark.postgres

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snaplint.detached import ProjectDocument
-from snaplint.manifest import Document
-from snaplint.plugins import load_rules
-from snaplint.rule import from_row, project_fields, project_row, prune
-from snaplint.runner import Runner
+from snaplint.findings.rule import from_row, project_fields, project_row, prune
+from snaplint.lint.detached import ProjectDocument
+from snaplint.lint.manifest import Document
+from snaplint.lint.plugins import load_rules
+from snaplint.lint.runner import Runner
 from tests.cases import linter_for, read_case
 
 CASES = Path(__file__).resolve().parent.parent / "rules"
@@ -63,7 +63,7 @@ def test_prune_keeps_only_declared_subtrees_and_never_mutates() -> None:
 def test_kept_fields_hold_no_secrets() -> None:
     """No kept subtree contains a secret field of the job schema (so project data is
     secret-free by construction for jobs)."""
-    from snaplint.schema import secret_paths
+    from snaplint.lint.schema import secret_paths
 
     fields = project_fields(PROJECT_RULES) or ()
     for secret in secret_paths("snapshot-job"):
@@ -87,7 +87,7 @@ _PATHS = st.lists(
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(_TREES, _PATHS)
 def test_a_project_row_rebuilds_exactly_what_prune_keeps(data, fields) -> None:
-    # the runner keeps jobs as rows (snaplint.detached.ProjectDocument); rules may still read data
+    # the runner keeps jobs as rows (snaplint.lint.detached.ProjectDocument); rules may still read data
     fields = tuple(fields)
     if not isinstance(data, dict):
         return

@@ -1,5 +1,5 @@
 """The project stage gives each project rule only the documents whose key another document shares
-(snaplint.projectstage). That must never change a finding: on random projects full of name,
+(snaplint.lint.projectstage). That must never change a finding: on random projects full of name,
 channel and uid collisions, the keyed stage (in memory, and spooled to a file as the runner
 does) finds exactly what each rule finds when given every document."""
 
@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snaplint import projectstage
-from snaplint.plugins import load_rules
-from snaplint.projectstage import ANY_KEY, NO_KEY, ProjectStage, key_hash, keys_of
-from snaplint.runner import Runner
+from snaplint.lint import projectstage
+from snaplint.lint.plugins import load_rules
+from snaplint.lint.projectstage import ANY_KEY, NO_KEY, ProjectStage, key_hash, keys_of
+from snaplint.lint.runner import Runner
 from tests.cases import linter_for
 
 TABLE = load_rules(autoload=False)
@@ -150,7 +150,7 @@ def _unkeyed(linter, paths: list[str]) -> list[tuple]:
 
 
 def _load(path: str):
-    from snaplint.manifest import load_file
+    from snaplint.lint.manifest import load_file
 
     return load_file(path)
 
@@ -235,7 +235,9 @@ def test_keys_that_differ_hash_apart(a, b) -> None:
 def test_key_hashes_are_the_same_in_every_process() -> None:
     """The cache keeps key hashes for later runs: Python's salted ``hash`` would not do."""
     keys = ["job-1", ("app", "chan", "42"), [1, {"b": 2.0, "a": None}], True]
-    code = f"from snaplint.projectstage import key_hash; print([key_hash(k) for k in {keys!r}])"
+    code = (
+        f"from snaplint.lint.projectstage import key_hash; print([key_hash(k) for k in {keys!r}])"
+    )
     seen = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
@@ -270,7 +272,7 @@ def test_sharing_finds_exactly_the_shared_keys(values) -> None:
     from array import array
     from collections import Counter
 
-    from snaplint.projectstage import _sharing
+    from snaplint.lint.projectstage import _sharing
 
     counts = Counter(v for v in values if v != NO_KEY)
     expected = {p for p, v in enumerate(values) if v == ANY_KEY or (v != NO_KEY and counts[v] > 1)}
@@ -280,8 +282,8 @@ def test_sharing_finds_exactly_the_shared_keys(values) -> None:
 def test_spilled_records_from_workers_and_from_this_process_agree(
     tmp_path: Path, monkeypatch
 ) -> None:
-    import snaplint.runner as runner_mod
-    from snaplint.projectstage import _RecordFile
+    import snaplint.lint.runner as runner_mod
+    from snaplint.lint.projectstage import _RecordFile
 
     specs = _distinct_jobs(12)
     specs[7][0]["name"] = "j2"  # a duplicate name ...

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from snaplint.diagnostics import Diagnostic
-from snaplint.linter import LintResult
+from snaplint.findings.diagnostics import Diagnostic
+from snaplint.lint.linter import LintResult
 from snaplint.report import ReportOptions
 from snaplint.report import github as gh
 from tests._reports import SECRET_VALUE, make_repo

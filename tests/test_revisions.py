@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from snaplint.config import Config
-from snaplint.linter import Linter, LintOptions
-from snaplint.manifest import load_text
-from snaplint.plugins import load_rules
-from snaplint.rule import DEFAULT_REVISION, REVISIONS, doc_section
+from snaplint.findings.rule import DEFAULT_REVISION, REVISIONS, doc_section
+from snaplint.lint.linter import Linter, LintOptions
+from snaplint.lint.manifest import load_text
+from snaplint.lint.plugins import load_rules
 from tests.cases import linter_for, read_case
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "rules"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from snaplint.plugins import load_rules
-from snaplint.rule import DOC_SECTIONS, doc_section, yaml_blocks
+from snaplint.findings.rule import DOC_SECTIONS, doc_section, yaml_blocks
+from snaplint.lint.plugins import load_rules
 from tests.cases import lint_case_text
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "rules"

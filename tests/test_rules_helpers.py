@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from snaplint.manifest import load_text
+from snaplint.lint.manifest import load_text
+from snaplint.lint.schema import bundle
 from snaplint.rules._regions import REGIONS, region_info
 from snaplint.rules._snap import env_name, subscribed_count, subscription
 from snaplint.rules._token import token_expiry
-from snaplint.schema import bundle
 
 # Published test vectors of Agora's token builders (AgoraIO/Tools, DynamicKey/AgoraDynamicKey/
 # python3/test): AccessToken2Test (issue_ts 1111111, expire 600, join privilege 600) and

@@ -26,10 +26,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snaplint import schema
-from snaplint.linter import lint_text
-from snaplint.plugins import load_rules
-from snaplint.rule import DOC_SECTIONS, doc_section, yaml_blocks
+from snaplint.findings.rule import DOC_SECTIONS, doc_section, yaml_blocks
+from snaplint.lint import schema
+from snaplint.lint.linter import lint_text
+from snaplint.lint.plugins import load_rules
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 OWN_SCHEMAS = ("snapshot-job", "start-request", "acquire-request")

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from snaplint.diff import MISSING, FieldChange
-from snaplint.jobs import sensitive
-from snaplint.plan import Action, Change, Diagnostic, Drift, Live, Plan, PlanOptions
-from snaplint.show import Events, headline, plan_document, render_plan, value_text
+from snaplint.plan.changes import Action, Change, Diagnostic, Drift, Live, Plan, PlanOptions
+from snaplint.plan.diff import MISSING, FieldChange
+from snaplint.plan.jobs import sensitive
+from snaplint.plan.render import Events, headline, plan_document, render_plan, value_text
 from tests.test_plan import INTERVAL, KEY, SUBS, desired, recorded
 
 
@@ -33,7 +33,7 @@ def test_value_text(value, text):
 
 
 def plan_of(want, have, live=None, options=None):
-    from snaplint.plan import make_plan
+    from snaplint.plan.changes import make_plan
 
     return make_plan(want, have, live or {}, options)
 

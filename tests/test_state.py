@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from snaplint import journal
-from snaplint.backends.file import FileBackend
-from snaplint.journal import Journal, Record, fold, recover, unfolded
-from snaplint.state import JobState, State, StateStore, decode, encode
+from snaplint.operations import journal
+from snaplint.operations.journal import Journal, Record, fold, recover, unfolded
+from snaplint.state.backends.file import FileBackend
+from snaplint.state.codec import JobState, State, StateStore, decode, encode
 
 SESSION = {
     "appId": "0123456789abcdef0123456789abcdef",
@@ -189,7 +189,7 @@ def test_journal_binds_records_to_the_state(tmp_path):
 
 
 def test_state_file_holds_no_secret_and_round_trips(tmp_path):
-    from snaplint.jobs import hash_secret, sensitive
+    from snaplint.plan.jobs import hash_secret, sensitive
 
     s = State.new()
     spec = {
@@ -210,7 +210,7 @@ def test_state_file_holds_no_secret_and_round_trips(tmp_path):
 
 
 def test_job_state_rejects_bad_status():
-    from snaplint.state import StateError
+    from snaplint.state.codec import StateError
 
     with pytest.raises(StateError, match="unknown status"):
         JobState.from_dict("j", {"appId": "a", "cname": "c", "uid": "1", "status": "weird"})

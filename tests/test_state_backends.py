@@ -1,10 +1,10 @@
 """Backend conformance: every state backend passes these tests.
 
 A backend only moves bytes (state, backup, journal) and holds a lock; lineage and serial are
-checked one layer up, by :class:`snaplint.state.StateStore`, whose behaviour on each backend
+checked one layer up, by :class:`snaplint.state.codec.StateStore`, whose behaviour on each backend
 is part of the suite too. To run the suite on another backend, subclass
 :class:`BackendConformance` and provide the ``spec`` fixture: the project config's ``state``
-section, the environment and the project root that :func:`snaplint.backends.open_backend`
+section, the environment and the project root that :func:`snaplint.state.backends.open_backend`
 opens it from. ``make_backend(workspace=None)`` then returns a new handle on *the same*
 stored state each time it is called (two handles = two processes); a subprocess can open it
 from the same spec (a holder that dies).
@@ -29,10 +29,10 @@ from typing import Any
 
 import pytest
 
-from snaplint.backends import Backend, BackendError, LockError, LockInfo, open_backend
-from snaplint.backends.file import FileBackend
-from snaplint.state import State, StateError, StateStore, decode, encode
-from snaplint.workspaces import list_workspaces
+from snaplint.state.backends import Backend, BackendError, LockError, LockInfo, open_backend
+from snaplint.state.backends.file import FileBackend
+from snaplint.state.codec import State, StateError, StateStore, decode, encode
+from snaplint.state.workspaces import list_workspaces
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -208,7 +208,7 @@ class BackendConformance:
         code = (
             "import json, sys, time\n"
             "from pathlib import Path\n"
-            "from snaplint.backends import LockInfo, open_backend\n"
+            "from snaplint.state.backends import LockInfo, open_backend\n"
             "spec = json.loads(sys.argv[1])\n"
             "b = open_backend(spec['config'], project_root=Path(spec['root']), env=spec['env'])\n"
             "info = b.lock(LockInfo.new('apply'))\n"
@@ -346,8 +346,8 @@ def test_file_lock_released_when_holder_dies(tmp_path):
     path = tmp_path / "state.json"
     code = (
         "import sys, time\n"
-        "from snaplint.backends import LockInfo\n"
-        "from snaplint.backends.file import FileBackend\n"
+        "from snaplint.state.backends import LockInfo\n"
+        "from snaplint.state.backends.file import FileBackend\n"
         f"b = FileBackend({str(path)!r})\n"
         "b.lock(LockInfo.new('apply'))\n"
         "print('locked', flush=True)\n"

@@ -109,7 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _is_state_failure(exc: BaseException) -> bool:
     # looked up only if already imported: the lint path never loads the state code
-    backends, state = sys.modules.get("snaplint.backends"), sys.modules.get("snaplint.state")
+    backends, state = (
+        sys.modules.get("snaplint.state.backends"),
+        sys.modules.get("snaplint.state.codec"),
+    )
     kinds = tuple(
         getattr(module, name)
         for module, name in (

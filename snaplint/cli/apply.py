@@ -25,12 +25,12 @@ from snaplint.cli.plan import (
 )
 
 if TYPE_CHECKING:
-    from snaplint.apply import Outcome
-    from snaplint.backends import LockInfo
     from snaplint.cli.plan import Planned, Project
-    from snaplint.plan import Action, PlanOptions
-    from snaplint.planfile import SavedPlan
-    from snaplint.state import StateStore
+    from snaplint.operations.apply import Outcome
+    from snaplint.plan.changes import Action, PlanOptions
+    from snaplint.plan.saved import SavedPlan
+    from snaplint.state.backends import LockInfo
+    from snaplint.state.codec import StateStore
 
 NAME = "apply"
 HELP = "Start, update, replace and stop sessions so they match the manifests."
@@ -60,7 +60,7 @@ def add_approval_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from snaplint.cli import UsageError
     from snaplint.cli.plan import options_from_args
-    from snaplint.planfile import PlanFileError, decode, looks_like_plan
+    from snaplint.plan.saved import PlanFileError, decode, looks_like_plan
 
     saved = None
     paths = list(args.paths)
@@ -106,8 +106,8 @@ def run_apply(
     saved: SavedPlan | None = None,
     operation: str = "apply",
 ) -> int:
-    from snaplint.backends import LockError, LockInfo
     from snaplint.cli.plan import open_store
+    from snaplint.state.backends import LockError, LockInfo
 
     store = open_store(ctx)
     timeout = float(getattr(ctx.args, "lock_timeout", 0.0) or 0.0)
@@ -144,7 +144,7 @@ def _locked(
     operation: str,
 ) -> int:
     from snaplint.cli.plan import load_project, make, show_plan
-    from snaplint.jobs import UnsetReference, request_bodies
+    from snaplint.plan.jobs import UnsetReference, request_bodies
 
     state, state_exists, recovered = _recover(ctx, store)
     if saved is not None:
@@ -172,7 +172,7 @@ def _locked(
     if plan.errors:
         return EXIT_ERROR
 
-    from snaplint.plan import Action
+    from snaplint.plan.changes import Action
 
     work = [c for c in plan.changes if c.action != Action.NOOP]
     state_only = bool(planned.live) or any(
@@ -183,7 +183,7 @@ def _locked(
         if state_only and state_exists:
             _save_state_only(ctx, store, planned)
         if plan.unknown:
-            from snaplint.apply import UNTOUCHED, Outcome
+            from snaplint.operations.apply import UNTOUCHED, Outcome
 
             _table(
                 ctx,
@@ -247,8 +247,8 @@ def _recover(ctx: Context, store: StateStore) -> tuple[Any, bool, int]:
 
 def _stale(ctx: Context, saved: SavedPlan, state: Any, exists: bool, recovered: int) -> bool:
     from snaplint.cli.plan import _relative, file_digest, is_saved_plan
-    from snaplint.discovery import MissingPath, discover
-    from snaplint.planfile import DEFAULT_MAX_AGE, ENV_MAX_AGE, parse_duration, stale_reasons
+    from snaplint.lint.discovery import MissingPath, discover
+    from snaplint.plan.saved import DEFAULT_MAX_AGE, ENV_MAX_AGE, parse_duration, stale_reasons
 
     manifests: dict[str, str] = {}
     try:
@@ -288,8 +288,8 @@ def _stale(ctx: Context, saved: SavedPlan, state: Any, exists: bool, recovered: 
 
 
 def _deviates(ctx: Context, saved: SavedPlan, planned: Planned, project: Project) -> bool:
-    from snaplint.jobs import fingerprint
-    from snaplint.planfile import deviations
+    from snaplint.plan.jobs import fingerprint
+    from snaplint.plan.saved import deviations
 
     by_name = {j.name: j for j in project.jobs}
     digests = {
@@ -337,8 +337,8 @@ def _confirm(ctx: Context, operation: str) -> bool | None:
 
 
 def _save_state_only(ctx: Context, store: StateStore, planned: Planned) -> None:
-    from snaplint.apply import Executor
-    from snaplint.journal import Journal
+    from snaplint.operations.apply import Executor
+    from snaplint.operations.journal import Journal
 
     executor = Executor(
         None,
@@ -363,9 +363,9 @@ def _execute(
     bodies: dict[str, dict[str, Any]],
     operation: str,
 ) -> int:
-    from snaplint.apply import FAILED, UNTOUCHED, Executor, crash_point, summary_counts
     from snaplint.cli.plan import connect
-    from snaplint.journal import Journal
+    from snaplint.operations.apply import FAILED, UNTOUCHED, Executor, crash_point, summary_counts
+    from snaplint.operations.journal import Journal
 
     plan = planned.plan
     client = planned.client
@@ -517,7 +517,7 @@ class _Hooks:
             )
 
     def finished(self, outcome: Outcome) -> None:
-        from snaplint.apply import SUCCEEDED
+        from snaplint.operations.apply import SUCCEEDED
 
         events = self.ctx.events
         name, action = outcome.name, outcome.action

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from snaplint.filenames import ScreenshotNameError, parse_name
+    from snaplint.agora.filenames import ScreenshotNameError, parse_name
 
     # The directories before the name are reported as given: a key pasted from a storage
     # listing may start with the vendor and bucket, which are not part of fileNamePrefix.
@@ -79,8 +79,8 @@ def _jobs_named(name: str) -> list[Any]:
     from pathlib import Path
 
     from snaplint.config import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
-    from snaplint.discovery import discover
-    from snaplint.manifest import load_file
+    from snaplint.lint.discovery import discover
+    from snaplint.lint.manifest import load_file
 
     files = discover(["."], root=Path.cwd(), include=DEFAULT_INCLUDE, exclude=DEFAULT_EXCLUDE)
     return [
@@ -94,11 +94,11 @@ def _jobs_named(name: str) -> list[Any]:
 def _key(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from snaplint.agora.filenames import key_pattern
     from snaplint.cli import UsageError
-    from snaplint.filenames import key_pattern
 
     if Path(args.job).is_file():
-        from snaplint.manifest import load_file
+        from snaplint.lint.manifest import load_file
 
         loaded = load_file(args.job)
         if loaded.problems and not loaded.documents:

@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from snaplint.backends import LockError
+    from snaplint.state.backends import LockError
 
     ctx = Context.create(args, [])
     store = open_store(ctx)

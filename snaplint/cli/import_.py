@@ -22,8 +22,8 @@ from snaplint.cli.plan import (
 )
 
 if TYPE_CHECKING:
-    from snaplint.jobs import Job
-    from snaplint.state import StateStore
+    from snaplint.plan.jobs import Job
+    from snaplint.state.codec import StateStore
 
 NAME = "import"
 HELP = "Adopt a running session (started outside snaplint) as the session of job NAME."
@@ -41,9 +41,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from snaplint.backends import LockError, LockInfo
     from snaplint.cli.apply import report_lock_error
     from snaplint.cli.plan import load_project, open_store
+    from snaplint.state.backends import LockError, LockInfo
 
     ctx = Context.create(args, list(args.paths))
     project = load_project(ctx)
@@ -72,9 +72,9 @@ def run(args: argparse.Namespace) -> int:
 def _import(ctx: Context, store: StateStore, job: Job, args: argparse.Namespace) -> int:
     from snaplint.cli.apply import _recover
     from snaplint.cli.plan import connect
-    from snaplint.jobs import fingerprint
-    from snaplint.refresh import RUNNING_STATUSES, STATUS_TEXT
-    from snaplint.state import JobState, now_iso
+    from snaplint.operations.refresh import RUNNING_STATUSES, STATUS_TEXT
+    from snaplint.plan.jobs import fingerprint
+    from snaplint.state.codec import JobState, now_iso
 
     state, _, _ = _recover(ctx, store)
     existing = state.jobs.get(args.name)

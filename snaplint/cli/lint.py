@@ -31,8 +31,8 @@ def _format_spec(value: str) -> tuple[str, str | None]:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from snaplint.findings.rule import REVISIONS
     from snaplint.report import REPORTERS
-    from snaplint.rule import REVISIONS
 
     p.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin"
@@ -145,10 +145,10 @@ def run(args: argparse.Namespace) -> int:
 
     from snaplint.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
     from snaplint.config import ConfigError, find_config, load_config
-    from snaplint.diagnostics import SEVERITY_RANK
-    from snaplint.discovery import MissingPath, discover
-    from snaplint.linter import Linter, LintOptions
-    from snaplint.plugins import PluginError, load_rules
+    from snaplint.findings.diagnostics import SEVERITY_RANK
+    from snaplint.lint.discovery import MissingPath, discover
+    from snaplint.lint.linter import Linter, LintOptions
+    from snaplint.lint.plugins import PluginError, load_rules
     from snaplint.report import ReportOptions, find_repo_root
 
     outputs = resolve_outputs(args)  # usage errors before any work
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         runner=_runner(args, config, root),
     )
     if args.fix or args.diff:
-        from snaplint.fix import run_fixes
+        from snaplint.lint.fix import run_fixes
 
         result, code = run_fixes(args, linter, files, result)
         if code is not None:
@@ -227,7 +227,7 @@ def _runner(args: argparse.Namespace, config: Any, root: Any) -> Any:
     because they re-lint the files they edit."""
     if getattr(args, "fix", False) or getattr(args, "diff", False):
         return None
-    from snaplint.runner import runner_for
+    from snaplint.lint.runner import runner_for
 
     enabled = not (args.no_cache or os.environ.get("SNAPLINT_NO_CACHE") or not config.cache_enabled)
     cache_dir = args.cache_dir or os.environ.get("SNAPLINT_CACHE_DIR") or config.cache_dir
@@ -313,7 +313,7 @@ def _with_project_context(
         return files
     if not paths or not all(os.path.isfile(p) for p in paths):
         return files
-    from snaplint.discovery import discover
+    from snaplint.lint.discovery import discover
 
     context = discover(
         [str(config.root)],

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from snaplint.config import Config
-    from snaplint.jobs import Job, JobProblem
-    from snaplint.plan import Desired, Diagnostic, Live, Plan, PlanOptions
-    from snaplint.show import Events
-    from snaplint.state import State, StateStore
+    from snaplint.plan.changes import Desired, Diagnostic, Live, Plan, PlanOptions
+    from snaplint.plan.jobs import Job, JobProblem
+    from snaplint.plan.render import Events
+    from snaplint.state.codec import State, StateStore
 
 NAME = "plan"
 HELP = "Show what apply would start, update, replace or stop (Terraform-style)."
@@ -42,7 +42,7 @@ def _bool(value: str) -> bool:
 
 
 def _duration(value: str) -> float:
-    from snaplint.planfile import parse_duration
+    from snaplint.plan.saved import parse_duration
 
     try:
         return float(value)  # plain seconds
@@ -180,7 +180,7 @@ class Context:
             paths=paths,
         )
         if as_json:
-            from snaplint.show import Events
+            from snaplint.plan.render import Events
 
             ctx.events = Events(sys.stdout)
             ctx.events.version()
@@ -202,8 +202,8 @@ class Context:
             stream.flush()
 
     def error(self, summary: str, detail: str = "") -> None:
-        from snaplint.plan import Diagnostic
-        from snaplint.show import diagnostic_lines
+        from snaplint.plan.changes import Diagnostic
+        from snaplint.plan.render import diagnostic_lines
 
         d = Diagnostic("error", summary, detail)
         if self.events is not None:
@@ -232,7 +232,7 @@ class Project:
 
 
 def is_saved_plan(path: str | Path) -> bool:
-    from snaplint.planfile import looks_like_plan
+    from snaplint.plan.saved import looks_like_plan
 
     try:
         with open(path, "rb") as fh:
@@ -254,13 +254,13 @@ def _relative(path: str, root: Path) -> str:
 
 def load_project(ctx: Context) -> Project:
     """Lint the manifests (errors are shown and refuse the plan) and build the desired jobs."""
+    from snaplint.agora.connection import ConnectionConfigError, describe_connection
     from snaplint.cli import UsageError
     from snaplint.config import ConfigError
-    from snaplint.connection import ConnectionConfigError, describe_connection
-    from snaplint.discovery import MissingPath, discover
-    from snaplint.jobs import desired_jobs
-    from snaplint.linter import Linter, LintOptions
-    from snaplint.plugins import PluginError, load_rules
+    from snaplint.lint.discovery import MissingPath, discover
+    from snaplint.lint.linter import Linter, LintOptions
+    from snaplint.lint.plugins import PluginError, load_rules
+    from snaplint.plan.jobs import desired_jobs
 
     config = ctx.config
     try:
@@ -322,7 +322,7 @@ def _has_error(doc: Any, errors: list[Any]) -> bool:
 
 
 def _show_lint_errors(ctx: Context, result: Any, errors: list[Any], table: Any) -> None:
-    from snaplint.plan import Diagnostic
+    from snaplint.plan.changes import Diagnostic
 
     if ctx.events is not None:
         for d in errors:
@@ -363,9 +363,9 @@ def _api(ctx: Context) -> dict[str, Any]:
 
 
 def open_store(ctx: Context) -> StateStore:
-    from snaplint.backends import BackendError, open_backend
     from snaplint.cli import UsageError
-    from snaplint.state import StateStore
+    from snaplint.state.backends import BackendError, open_backend
+    from snaplint.state.codec import StateStore
 
     try:
         backend = open_backend(
@@ -382,8 +382,8 @@ def open_store(ctx: Context) -> StateStore:
 def read_state(ctx: Context, store: StateStore) -> tuple[State, bool, int]:
     """The state (a new one when none exists), whether it exists, and how many journal
     records of an interrupted apply were folded in (in memory only)."""
-    from snaplint import journal
-    from snaplint.state import State, StateError
+    from snaplint.operations import journal
+    from snaplint.state.codec import State, StateError
 
     try:
         stored = store.read()
@@ -397,7 +397,7 @@ def read_state(ctx: Context, store: StateStore) -> tuple[State, bool, int]:
 
 
 def recorded(state: State) -> list[Any]:
-    from snaplint.plan import Recorded
+    from snaplint.plan.changes import Recorded
 
     return [
         Recorded(
@@ -417,8 +417,8 @@ def recorded(state: State) -> list[Any]:
 
 
 def connect(ctx: Context) -> tuple[Any, str]:
+    from snaplint.agora.connection import ConnectionConfigError, open_client
     from snaplint.cli import UsageError
-    from snaplint.connection import ConnectionConfigError, open_client
 
     api = _api(ctx)
     try:
@@ -438,8 +438,8 @@ def connect(ctx: Context) -> tuple[Any, str]:
 def _note_target(ctx: Context) -> None:
     """Say which service the plan is for, without connecting (nothing to refresh); a refused
     endpoint or incomplete credentials are an error now, not first at apply."""
+    from snaplint.agora.connection import ConnectionConfigError, describe_connection
     from snaplint.cli import UsageError
-    from snaplint.connection import ConnectionConfigError, describe_connection
 
     try:
         conn = describe_connection(endpoint=_api(ctx).get("endpoint"), env=ctx.env)
@@ -449,7 +449,7 @@ def _note_target(ctx: Context) -> None:
 
 
 def refresh_state(ctx: Context, client: Any, state: State, options: PlanOptions) -> dict[str, Live]:
-    from snaplint.refresh import refresh
+    from snaplint.operations.refresh import refresh
 
     wanted = {
         name: job
@@ -460,7 +460,7 @@ def refresh_state(ctx: Context, client: Any, state: State, options: PlanOptions)
     def started(name: str) -> None:
         job = state.jobs[name]
         if ctx.events is not None:
-            from snaplint.show import resource
+            from snaplint.plan.render import resource
 
             ctx.events.emit(
                 "refresh_start",
@@ -471,7 +471,7 @@ def refresh_state(ctx: Context, client: Any, state: State, options: PlanOptions)
     def done(name: str, live: Live) -> None:
         job = state.jobs[name]
         if ctx.events is not None:
-            from snaplint.show import resource
+            from snaplint.plan.render import resource
 
             ctx.events.emit(
                 "refresh_complete",
@@ -494,8 +494,8 @@ def refresh_state(ctx: Context, client: Any, state: State, options: PlanOptions)
 
 
 def desire(ctx: Context, project: Project, salt: str) -> tuple[list[Desired], list[Diagnostic]]:
-    from snaplint.jobs import fingerprint
-    from snaplint.plan import Desired
+    from snaplint.plan.changes import Desired
+    from snaplint.plan.jobs import fingerprint
 
     desired: list[Desired] = []
     diagnostics: list[Diagnostic] = [_problem(p) for p in project.problems]
@@ -519,13 +519,13 @@ def desire(ctx: Context, project: Project, salt: str) -> tuple[list[Desired], li
 
 
 def _problem(p: JobProblem) -> Diagnostic:
-    from snaplint.plan import Diagnostic
+    from snaplint.plan.changes import Diagnostic
 
     return Diagnostic("error", p.message, "", p.job, p.source or None)
 
 
 def options_from_args(args: argparse.Namespace, *, destroy: bool = False) -> PlanOptions:
-    from snaplint.plan import PlanOptions
+    from snaplint.plan.changes import PlanOptions
 
     return PlanOptions(
         targets=tuple(getattr(args, "target", ()) or ()),
@@ -559,7 +559,7 @@ def make(
     recovered: int = 0,
 ) -> Planned:
     """Refresh and plan: the common middle of plan, apply and destroy."""
-    from snaplint.plan import make_plan
+    from snaplint.plan.changes import make_plan
 
     if state is None:  # plan: reads without locking, so say when a writer is at work
         state, state_exists, recovered = read_state(ctx, store)
@@ -605,7 +605,7 @@ def make(
 
 
 def show_plan(ctx: Context, plan: Plan, operation: str = "plan") -> None:
-    from snaplint.show import render_plan
+    from snaplint.plan.render import render_plan
 
     if ctx.events is not None:
         ctx.events.plan(plan, operation)
@@ -672,8 +672,8 @@ def _save(ctx: Context, planned: Planned, project: Project, path: Path) -> None:
     import secrets as _secrets
 
     from snaplint import __version__
-    from snaplint.jobs import fingerprint
-    from snaplint.planfile import SavedPlan, encode, now_iso
+    from snaplint.plan.jobs import fingerprint
+    from snaplint.plan.saved import SavedPlan, encode, now_iso
 
     salt = _secrets.token_hex(16)
     by_name = {j.name: j for j in project.jobs}

@@ -18,8 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from snaplint.cli import UsageError
-    from snaplint.plugins import PluginError, load_rules
-    from snaplint.schema import suggest
+    from snaplint.lint.plugins import PluginError, load_rules
+    from snaplint.lint.schema import suggest
 
     try:
         table = load_rules()
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(rule: object, plugin: str) -> str:
-    from snaplint.rule import is_suppressible
+    from snaplint.findings.rule import is_suppressible
 
     doc = inspect.cleandoc(rule.__doc__ or "(no documentation)")
     head = (

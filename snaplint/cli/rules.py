@@ -16,8 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from snaplint.cli import UsageError
-    from snaplint.plugins import PluginError, load_rules
-    from snaplint.rule import is_suppressible, summary
+    from snaplint.findings.rule import is_suppressible, summary
+    from snaplint.lint.plugins import PluginError, load_rules
 
     try:
         table = load_rules()

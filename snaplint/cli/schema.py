@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from snaplint.schema import bundle
+    from snaplint.lint.schema import bundle
 
     text = json.dumps(bundle(KINDS[args.kind]), indent=2, ensure_ascii=False) + "\n"
     if args.output:

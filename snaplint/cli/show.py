@@ -22,8 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from snaplint.cli import UsageError
-    from snaplint.planfile import PlanFileError, decode
-    from snaplint.show import plan_document, render_plan
+    from snaplint.plan.render import plan_document, render_plan
+    from snaplint.plan.saved import PlanFileError, decode
 
     if args.planfile is None:
         return _state(args)
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _state(args: argparse.Namespace) -> int:
     from snaplint.cli.plan import open_store, read_state
-    from snaplint.show import value_text
+    from snaplint.plan.render import value_text
 
     args.json = False
     ctx = Context.create(args, [])

@@ -90,8 +90,8 @@ def _list(ctx: Context, long: bool) -> int:
 
 
 def _show(ctx: Context, name: str) -> int:
-    from snaplint.jobs import digest
-    from snaplint.show import value_text
+    from snaplint.plan.jobs import digest
+    from snaplint.plan.render import value_text
 
     state, _, _ = read_state(ctx, open_store(ctx))
     job = state.jobs.get(name)
@@ -127,8 +127,8 @@ def _show(ctx: Context, name: str) -> int:
 
 
 def _spec_lines(ctx: Context, spec: dict, indent: int) -> None:
-    from snaplint.jobs import SENSITIVE_REF, is_sensitive
-    from snaplint.show import value_text
+    from snaplint.plan.jobs import SENSITIVE_REF, is_sensitive
+    from snaplint.plan.render import value_text
 
     pad = " " * indent
     width = max((len(k) for k, v in spec.items() if not _is_block(v)), default=0)
@@ -144,7 +144,7 @@ def _spec_lines(ctx: Context, spec: dict, indent: int) -> None:
 
 
 def _is_block(value: object) -> bool:
-    from snaplint.jobs import is_sensitive
+    from snaplint.plan.jobs import is_sensitive
 
     return isinstance(value, dict) and not is_sensitive(value)
 
@@ -155,8 +155,8 @@ def _known(state: object) -> str:
 
 
 def _edit(ctx: Context, args: argparse.Namespace) -> int:
-    from snaplint.backends import LockError, LockInfo
     from snaplint.cli.apply import _recover, report_lock_error
+    from snaplint.state.backends import LockError, LockInfo
 
     store = open_store(ctx)
     operation = f"state {args.state_command}"

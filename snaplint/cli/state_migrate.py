@@ -1,7 +1,7 @@
 """``snaplint state migrate --to postgres``: move the state to another backend.
 
 A sub-command of ``snaplint state`` (:mod:`snaplint.cli.state` registers it); the move itself
-is :func:`snaplint.migrate.migrate`.
+is :func:`snaplint.state.migrate.migrate`.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
-    from snaplint.backends import ENV_BACKEND, BackendError, LockError, open_backend
     from snaplint.cli import UsageError
     from snaplint.cli.apply import report_lock_error
-    from snaplint.migrate import MigrateError, migrate
-    from snaplint.workspaces import backend_kind, current, list_workspaces
+    from snaplint.state.backends import ENV_BACKEND, BackendError, LockError, open_backend
+    from snaplint.state.migrate import MigrateError, migrate
+    from snaplint.state.workspaces import backend_kind, current, list_workspaces
 
     section = dict(ctx.config.section("state"))
     source_kind = args.source or backend_kind(section, ctx.env)

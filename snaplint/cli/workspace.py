@@ -21,9 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from snaplint.backends import BackendError, check_workspace
     from snaplint.cli import UsageError
-    from snaplint.workspaces import current, list_workspaces
+    from snaplint.state.backends import BackendError, check_workspace
+    from snaplint.state.workspaces import current, list_workspaces
 
     ctx = Context.create(args, [])
     section = ctx.config.section("state")

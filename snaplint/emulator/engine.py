@@ -58,12 +58,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from snaplint.agora.filenames import build_name
+from snaplint.agora.ratelimit import TokenBucket
 from snaplint.emulator import validation as v
 from snaplint.emulator.clock import Clock, SimClock
 from snaplint.emulator.jpeg import screenshot_jpeg
 from snaplint.emulator.validation import Reject, invalid
-from snaplint.filenames import build_name
-from snaplint.ratelimit import TokenBucket
 from snaplint.redaction import redact
 
 STATE_VERSION = 1

@@ -21,8 +21,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from snaplint.diagnostics import Diagnostic
-    from snaplint.linter import LintResult
+    from snaplint.findings.diagnostics import Diagnostic
+    from snaplint.lint.linter import LintResult
 
 REPORTERS: dict[str, str] = {
     "text": "text",
@@ -160,7 +160,7 @@ def _name_of(root: Any, mapping: type, scalar: type) -> str | None:
 
 def rule_docs(rule: Any) -> dict[str, str]:
     """Short description, full description and help (text and Markdown) from a rule's docstring."""
-    from snaplint.rule import doc_section
+    from snaplint.findings.rule import doc_section
 
     doc = (getattr(rule, "__doc__", None) or "").strip()
     first = " ".join(doc.split("\n\n", 1)[0].split()) if doc else ""

@@ -22,8 +22,8 @@ import secrets
 from collections.abc import Mapping
 from typing import TextIO
 
-from snaplint.diagnostics import SEVERITY_RANK, Diagnostic
-from snaplint.linter import LintResult
+from snaplint.findings.diagnostics import SEVERITY_RANK, Diagnostic
+from snaplint.lint.linter import LintResult
 from snaplint.report import ReportOptions, repo_relative, severity_counts
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}

@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Any, TextIO
 
-from snaplint.linter import LintResult
+from snaplint.lint.linter import LintResult
 from snaplint.report import ReportOptions, fingerprints, repo_relative
 
 # Code Climate severities: info, minor, major, critical, blocker
@@ -46,7 +46,7 @@ def to_codequality(result: LintResult, options: ReportOptions) -> list[dict[str,
         }
         rule = options.rules.get(d.rule)
         if rule is not None:
-            from snaplint.rule import summary
+            from snaplint.findings.rule import summary
 
             body = summary(rule)
             if body:

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from snaplint.diagnostics import Diagnostic, json_path_text
-from snaplint.linter import LintResult
+from snaplint.findings.diagnostics import Diagnostic, json_path_text
+from snaplint.lint.linter import LintResult
 from snaplint.report import ReportOptions, repo_relative
 
 

@@ -2,7 +2,7 @@
 
 Modules are discovered rather than listed so that adding a rule is the module
 and its case folder, nothing else to forget. The registry imports them once
-per run; ``snaplint.plugins`` registers them through the same hook as
+per run; ``snaplint.lint.plugins`` registers them through the same hook as
 third-party rules.
 """
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from snaplint.diagnostics import JsonPath
-from snaplint.refs import is_ref
+from snaplint.findings.diagnostics import JsonPath
+from snaplint.findings.references import is_ref
 
 
 def where(doc: Any, path: JsonPath) -> str:
@@ -15,7 +15,7 @@ def where(doc: Any, path: JsonPath) -> str:
 
 
 # what recorder_key and label read of a job or raw body: a rule using them declares these
-# among its PROJECT_FIELDS (see snaplint.rule)
+# among its PROJECT_FIELDS (see snaplint.findings.rule)
 RECORDER_KEY_FIELDS: tuple[tuple[str, ...], ...] = (
     ("metadata", "name"),
     ("spec", "appId"),

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from snaplint.diagnostics import JsonPath
-from snaplint.refs import is_ref
+from snaplint.findings.diagnostics import JsonPath
+from snaplint.findings.references import is_ref
 
 if TYPE_CHECKING:
-    from snaplint.manifest import Document
-    from snaplint.rule import RuleContext
+    from snaplint.findings.rule import RuleContext
+    from snaplint.lint.manifest import Document
 
 ALLSTREAM = "#allstream#"
 

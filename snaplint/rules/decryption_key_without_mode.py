@@ -78,7 +78,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 from snaplint.rules._snap import section
 
 ID = "decryption-key-without-mode"

@@ -124,14 +124,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 from snaplint.rules._project import where
 
 ID = "duplicate-job-name"
 CODE = "SNP300"
 SEVERITY = "error"
 SCOPE = "project"
-# the project stage keeps only these fields of each job (see snaplint.rule)
+# the project stage keeps only these fields of each job (see snaplint.findings.rule)
 PROJECT_FIELDS = (("metadata", "name"),)
 
 

@@ -85,7 +85,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Edit, Finding, Fix
+from snaplint.findings.diagnostics import Edit, Finding, Fix
 from snaplint.rules._snap import is_snapshot, start_request
 
 ID = "field-not-for-snapshot-jobs"

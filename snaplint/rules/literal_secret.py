@@ -88,7 +88,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from snaplint.diagnostics import Edit, Finding, Fix, JsonPath
+from snaplint.findings.diagnostics import Edit, Finding, Fix, JsonPath
 from snaplint.rules._snap import env_name, was_reference
 
 ID = "literal-secret"
@@ -103,7 +103,7 @@ _SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": 
 @cache
 def _trie(kind: str) -> dict[str, Any]:
     """The secret paths of a document kind as a tree: one walk visits each mapping once."""
-    from snaplint.schema import secret_paths
+    from snaplint.lint.schema import secret_paths
 
     root: dict[str, Any] = {}
     for pattern in secret_paths(_SCHEMA_FOR_KIND[kind]):

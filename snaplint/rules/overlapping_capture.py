@@ -125,7 +125,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding, JsonPath
+from snaplint.findings.diagnostics import Finding, JsonPath
 from snaplint.rules._project import RECORDER_KEY_FIELDS, label, recorder_key, where
 from snaplint.rules._snap import (
     SUBSCRIBE,
@@ -140,7 +140,7 @@ ID = "overlapping-capture"
 CODE = "SNP302"
 SEVERITY = "warning"
 SCOPE = "project"
-# the project stage keeps only these fields of each job (see snaplint.rule)
+# the project stage keeps only these fields of each job (see snaplint.findings.rule)
 PROJECT_FIELDS = (
     *RECORDER_KEY_FIELDS,
     *(

@@ -75,7 +75,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 from snaplint.rules._snap import is_snapshot, section
 
 ID = "snapshot-without-video-stream"

@@ -112,7 +112,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding, JsonPath, json_path_text
+from snaplint.findings.diagnostics import Finding, JsonPath, json_path_text
 from snaplint.rules._project import label, where
 
 ID = "start-parameter-mismatch"
@@ -120,7 +120,7 @@ CODE = "SNP303"
 SEVERITY = "error"
 SCOPE = "project"
 # the project stage keeps only these fields of each job; the start request of a job that an
-# acquire body points at is read through doc.full() (see snaplint.rule)
+# acquire body points at is read through doc.full() (see snaplint.findings.rule)
 PROJECT_FIELDS = (
     ("metadata", "name"),
     ("spec", "cname"),

@@ -82,7 +82,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 from snaplint.rules._regions import AREAS, VENDORS, region_info
 from snaplint.rules._snap import is_int, section
 

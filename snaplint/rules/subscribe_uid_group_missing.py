@@ -82,7 +82,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Edit, Finding, Fix
+from snaplint.findings.diagnostics import Edit, Finding, Fix
 from snaplint.rules._snap import (
     GROUP_RANGES_API26,
     GROUP_TEXT,

@@ -90,7 +90,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from snaplint.diagnostics import Finding
+from snaplint.findings.diagnostics import Finding
 from snaplint.rules._snap import start_request
 from snaplint.rules._token import token_expiry
 

@@ -84,7 +84,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Edit, Finding, Fix
+from snaplint.findings.diagnostics import Edit, Finding, Fix
 from snaplint.rules._snap import UNSUBSCRIBE_SPELLINGS, section
 
 ID = "unsubscribe-field-spelling"

@@ -82,8 +82,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from snaplint.diagnostics import Finding
-from snaplint.refs import is_ref
+from snaplint.findings.diagnostics import Finding
+from snaplint.findings.references import is_ref
 
 ID = "production-capture-interval-too-short"
 CODE = "ACME001"

@@ -1,0 +1,71 @@
+"""``${env:NAME}`` references: values known only later, like Terraform's "known after apply".
+
+A reference stands for a whole scalar value. Lint leaves it alone (no type or
+range finding on it) unless ``--resolve-env`` substitutes the environment, in
+which case an unset variable is a finding at the reference's position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from snaplint.findings.diagnostics import JsonPath
+
+REF_RE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+_WHOLE = re.compile(rf"^{REF_RE.pattern}$")
+
+
+def is_ref(value: Any) -> bool:
+    """True when ``value`` is exactly one ``${env:NAME}`` reference."""
+    return isinstance(value, str) and value.startswith("${") and _WHOLE.match(value) is not None
+
+
+def ref_name(value: str) -> str | None:
+    m = _WHOLE.match(value)
+    return m.group(1) if m else None
+
+
+def iter_refs(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every reference in a document, with its path (iterative: documents can be deep)."""
+    stack: list[tuple[JsonPath, Any]] = [(path, data)]
+    while stack:
+        p, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*p, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*p, i), v) for i, v in enumerate(node))
+        elif is_ref(node):
+            yield p, REF_RE.match(node).group(1)  # type: ignore[union-attr]
+
+
+def defined(env: Mapping[str, str]) -> dict[str, str]:
+    """The variables a reference may use. An empty value is never a valid token, key or
+    setting — it is how a CI secret that was not configured arrives — so it counts as unset."""
+    return {name: value for name, value in env.items() if value}
+
+
+def resolve_in_place(
+    data: Any, env: Mapping[str, str]
+) -> tuple[list[JsonPath], list[tuple[JsonPath, str]]]:
+    """Substitute references from ``env`` inside ``data``.
+
+    Returns the paths that were substituted and the (path, name) pairs left unset (an empty
+    variable counts as unset, see :func:`defined`).
+    Values are substituted as strings; the linter coerces a substituted value to
+    a number where the schema asks for one (an environment only holds text).
+    """
+    found = list(iter_refs(data))
+    done: list[JsonPath] = []
+    missing: list[tuple[JsonPath, str]] = []
+    for path, name in found:
+        if not env.get(name):
+            missing.append((path, name))
+            continue
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = env[name]
+        done.append(path)
+    return done, missing

@@ -1,0 +1,633 @@
+"""The ``Runner`` that ``snaplint lint`` hands the linter: cache lookups and worker processes.
+
+Files whose cached entry still holds (:mod:`snaplint.lint.cache`) are not linted again. The rest
+are split over worker processes when there are many (``fork``; one per CPU, ``--jobs``): each
+worker reads, parses and checks its share and sends back slim results (diagnostics, the
+checked documents' project rows and key hashes), never node trees. Where ``fork`` is
+unavailable the run stays in one process.
+
+Results are taken in as they stream: per file, the run keeps its display path for the report
+(:class:`snaplint.lint.linter.Results`) and a few key hashes in the project stage
+(:mod:`snaplint.lint.projectstage`), whose documents go to a temporary file. So peak memory does
+not grow with the size of the tree beyond the list of files the report names.
+
+The project stage's findings are cached as a whole, keyed by the set of (path, display name,
+content hash) of every file in the run: unchanged set → its diagnostics are reused. Otherwise
+the stage runs again: documents of changed files come from linting them; those of cached files
+are indexed by the key hashes stored with their entries, and only the few a rule is then given
+are read back, from the cache's stored project data (written only for documents without a
+literal secret value) or, failing that, by parsing the file again. So pre-commit on one edited
+file of a large tree costs about a warm run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from snaplint.findings.diagnostics import Diagnostic
+from snaplint.findings.rule import from_row, project_row
+from snaplint.lint.cache import (
+    Cache,
+    Entry,
+    content_hash,
+    default_cache_dir,
+    diag_from_row,
+    diag_row,
+    encode_json,
+    settings_key,
+)
+from snaplint.lint.detached import (
+    DetachedDocument,
+    detach,
+    read_source,
+    record,
+    revive,
+)
+from snaplint.lint.manifest import (
+    DEFAULT_MAX_FILE_SIZE,
+    Document,
+    LoadedFile,
+    Problem,
+    Source,
+    decode,
+    display_path,
+    parse,
+    read_bytes,
+)
+from snaplint.lint.projectstage import keys_of
+
+if TYPE_CHECKING:
+    from snaplint.lint.linter import FileOutcome, Linter, LintResult
+
+REF_DOCS = 1 << 20  # a stage reference is file index * REF_DOCS + the document's place in it
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+CHUNK_FILES = 64  # files per message to a worker: answers waiting to be taken in stay small
+LOOKUP_BATCH = 256  # files looked up in the cache per query (one query per file costs 3x more)
+
+
+def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
+    """True when a secret-named field holds a real value (not a ``${env:…}`` reference)."""
+    from snaplint.findings.references import is_ref
+
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in names and v not in (None, "") and not is_ref(v):
+                    return True
+                if isinstance(v, dict | list):
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return False
+
+
+class Absolute:
+    """``os.path.abspath`` and ``display_path`` for the common case — a clean path — without
+    normpath, and with the working directory read once per run, not once per file."""
+
+    def __init__(self) -> None:
+        cwd = os.getcwd()
+        self._prefix = cwd if cwd.endswith("/") else cwd + "/"
+
+    @staticmethod
+    def _unclean(path: str) -> bool:
+        return (
+            path.startswith(".")
+            or "/." in path
+            or "//" in path
+            or path.endswith("/")
+            or not path
+            or os.sep != "/"
+        )
+
+    def __call__(self, path: str) -> str:
+        if self._unclean(path):
+            return os.path.abspath(path)
+        return path if path.startswith("/") else self._prefix + path
+
+    def display(self, path: str) -> str:
+        if self._unclean(path):
+            return display_path(path)
+        if not path.startswith("/"):
+            return path
+        prefix = self._prefix
+        return path[len(prefix) :] if path.startswith(prefix) else display_path(path)
+
+
+# --------------------------------------------------------------------------- linting one file
+
+
+@dataclass
+class _Slim:
+    """What a worker (or the in-process path) sends back of one linted file: findings for the
+    report, and everything else already encoded, so the parent only files it."""
+
+    display: str
+    diagnostics: list[Diagnostic]
+    text: str | None  # kept when needed: findings, suppressions
+    document_count: int
+    # per checked document: its stage record (pickled in a worker) and key hashes
+    records: list[tuple[Any, tuple[int, ...]]]
+    checked: str | None  # JSON [[index, kind], ...] for the cache entry
+    docs: str | None  # JSON of the checked documents' project data (None: not to be cached)
+    hash: str | None = None  # content hash, when the worker read the file itself
+    stat: list[int] | None = None  # (size, mtime, time) taken before that read
+
+
+def _lint_bytes(
+    linter: Linter, path: str, raw: bytes | Problem | None
+) -> tuple[FileOutcome, str | None, list[int] | None]:
+    """Check one file: from bytes already read (and hashed), or read here (``raw`` None).
+
+    Returns the outcome and, when read here, the content hash and the (size, mtime) taken
+    before reading — so a file changed while being read is never trusted by the stat shortcut.
+    """
+    h: str | None = None
+    stat: list[int] | None = None
+    if raw is None:
+        stat = _stat(path)
+        raw = read_bytes(path, linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE)
+        if isinstance(raw, bytes):
+            h = content_hash(raw)
+    if isinstance(raw, Problem):
+        lf = LoadedFile(None, [], [raw])
+    else:
+        text = decode(raw)
+        if isinstance(text, Problem):
+            lf = LoadedFile(None, [], [text])
+        else:
+            source = Source(path, display_path(path), text)
+            documents, problems = parse(source)
+            lf = LoadedFile(source, documents, problems)
+    outcome = linter.check_file(path, lf, real="")  # the parent knows the real path
+    return outcome, h, stat
+
+
+def _slim(
+    linter: Linter,
+    path: str,
+    outcome: FileOutcome,
+    secret_names: frozenset[str],
+    h: str | None = None,
+    stat: list[int] | None = None,
+    *,
+    pickled: bool = False,
+) -> _Slim:
+    """What the parent needs of a linted file; ``pickled``: the stage records are pickled here,
+    in the worker (the parent then writes them to its spool as they are)."""
+    records: list[tuple[Any, tuple[int, ...]]] = []
+    stored: list[list[Any]] = []  # what the cache keeps of each checked document
+    secret_free = True
+    if linter.project_rules:
+        fields = linter.project_fields
+        for d in outcome.checked:
+            # jobs keep only what the project rules read; raw bodies (rare) stay whole
+            if fields is not None and d.kind == "job":
+                row = project_row(d.data, fields)  # secret-free: tests/test_project_fields.py
+                rec = (True, path, outcome.display, d.index, d.kind, row)
+                stored.append([d.index, d.kind, from_row(row, fields)])
+            else:
+                rec = (False, path, outcome.display, d.index, d.kind, d.data)
+                stored.append([d.index, d.kind, d.data])
+                secret_free = secret_free and not _has_literal_secret(d.data, secret_names)
+            records.append((_pickle(rec) if pickled else rec, keys_of(linter.project_keyed, d)))
+    text = outcome.source.text if outcome.source is not None else None
+    # the text is kept for findings and suppressions only: project findings re-read their file
+    keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text)
+    return _Slim(
+        outcome.display,
+        outcome.diagnostics,
+        text if keep_text else None,
+        outcome.document_count,
+        records,
+        encode_json([[d.index, d.kind] for d in outcome.checked]) if outcome.checked else None,
+        encode_json(stored) if stored and secret_free else None,
+        h,
+        stat,
+    )
+
+
+def _pickle(rec: Any) -> bytes:
+    import pickle  # here: a run without workers never needs it
+
+    return pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_WORKER: dict[str, Any] = {}  # the linter, inherited by forked workers
+
+
+def _work(chunk: list[int]) -> list[tuple[int, _Slim]]:
+    linter = _WORKER["linter"]
+    names = _WORKER["secret_names"]
+    paths, read = _WORKER["paths"], _WORKER["read"]
+    out = []
+    for i in chunk:
+        outcome, h, stat = _lint_bytes(linter, paths[i], read.get(i))
+        out.append((i, _slim(linter, paths[i], outcome, names, h, stat, pickled=True)))
+    return out
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+class Runner:
+    """Serves files from the cache, lints the rest (in workers when there are many)."""
+
+    def __init__(self, cache_dir: Path | None, jobs: int | None = None) -> None:
+        self.cache_dir = cache_dir  # None: no cache
+        self.jobs = jobs
+        self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
+
+    def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
+        use_cache = self.cache_dir is not None and not linter.options.resolve_env
+        cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
+        run = _Run(linter, cache, paths, self.stats)
+        for start in range(0, len(paths), LOOKUP_BATCH):
+            run.look_up_batch(start, paths[start : start + LOOKUP_BATCH], stdin)
+        self.stats["misses"] = len(run.todo)
+        # results are taken in as they stream from the workers: what stays per file is its
+        # display path in the report, and its jobs' key hashes in the project stage
+        for i, slim in self._lint(run):
+            run.take(i, slim)
+        project = self._project(run) if run.stage is not None else []
+        result = run.results.result(project)
+        if cache is not None:
+            cache.save()
+        return result
+
+    # -- per-file stage --
+
+    def _lint(self, run: _Run) -> Iterator[tuple[int, _Slim]]:
+        """(index, result) of every file on ``run.todo``, in workers when there are many."""
+        linter, paths, todo, read = run.linter, run.paths, run.todo, run.read
+        if not todo:
+            return  # a warm run: not even the schema's secret fields are needed
+        names = _secret_names()
+        jobs = self._jobs(len(todo))
+        done = bytearray(len(paths))  # a byte per file, not a set of them
+        if jobs > 1:
+            try:
+                for i, slim in self._lint_parallel(run, names, jobs):
+                    done[i] = 1
+                    yield i, slim
+            except Exception:  # a broken pool must not lose results: finish in this process
+                pass
+        for i in todo:
+            if not done[i]:
+                outcome, h, stat = _lint_bytes(linter, paths[i], read.get(i))
+                yield i, _slim(linter, paths[i], outcome, names, h, stat)
+
+    def _jobs(self, n: int) -> int:
+        if n < PARALLEL_MIN_FILES:
+            return 1
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        if self.jobs is not None:
+            return max(1, self.jobs)
+        try:
+            cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+        except AttributeError:
+            cpus = os.cpu_count() or 1
+        return max(1, min(cpus, n // (PARALLEL_MIN_FILES // 2)))
+
+    def _lint_parallel(
+        self, run: _Run, names: frozenset[str], jobs: int
+    ) -> Iterator[tuple[int, _Slim]]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from snaplint.lint import schema
+        from snaplint.lint.manifest import SCHEMA_FOR_KIND
+
+        # compile the validators once, before forking, instead of once per worker
+        for name in SCHEMA_FOR_KIND.values():
+            schema._fast(name)
+        # inherited by the forked workers: a message to a worker is a list of file indexes
+        todo = run.todo
+        _WORKER.update(linter=run.linter, secret_names=names, paths=run.paths, read=run.read)
+        # chunks of a few dozen files: balanced load, messages cheap next to the work, and the
+        # answers waiting to be taken in (a chunk or two) a constant, however large the tree
+        size = max(16, min(CHUNK_FILES, len(todo) // (jobs * 4) + 1))
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        self.stats["workers"] = jobs
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                for part in pool.map(_work, chunks):
+                    yield from part
+        finally:
+            _WORKER.clear()
+
+    # -- project stage --
+
+    def _project(self, run: _Run) -> list[Diagnostic]:
+        stage, cache = run.stage, run.cache
+        assert stage is not None
+        set_key = run.files_key.hexdigest() if cache is not None else None
+        cached = cache.project(set_key) if cache is not None and set_key is not None else None
+        if cached is not None:
+            self.stats["project_cached"] = 1
+            stage.close()
+            return [diag_from_row(file, row) for file, row in cached]
+        run.add_cached_documents()  # the set changed: the stage runs again
+        project = stage.diagnostics()
+        if cache is not None and set_key is not None:
+            cache.set_project(set_key, [(d.file, diag_row(d)) for d in project])
+        return project
+
+
+class _Run:
+    """One run's state: the report being gathered, the project stage, the files to lint."""
+
+    def __init__(
+        self, linter: Linter, cache: Cache | None, paths: Sequence[str], stats: dict[str, int]
+    ) -> None:
+        from snaplint.lint.linter import Results
+
+        self.linter, self.cache, self.paths, self.stats = linter, cache, paths, stats
+        self.max_size = linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+        fields = linter.project_fields if linter.project_rules else None
+        layout = (fields, {f: n for n, f in enumerate(fields)}) if fields is not None else None
+        # per file, only what the report lists is kept (see Results); the project stage keeps
+        # a few hashes per job and spools the jobs to a temporary file
+        self.results = Results(linter)
+        self.stage = (
+            linter.project_stage(
+                record=record, revive=lambda rec: revive(rec, layout), resolve=self._resolve
+            )
+            if linter.project_rules
+            else None
+        )
+        self.keyed = len(linter.project_keyed)
+        self._resolved: tuple[int, list[Document | None]] = (-1, [])
+        self.files_key = _SetKey()
+        self.todo = array("q")  # indexes of the files to lint
+        self.read: dict[int, bytes | Problem] = {}  # files the parent had to read (and hash)
+        self.hashed: dict[int, str] = {}
+        self.stats_before: dict[int, list[int] | None] = {}  # stat taken before that read
+        self.lazy = array("q")  # cache hits whose checked documents the project stage may need
+        # ... and of the others, their documents' stored key hashes: (file, end) in the bytes
+        self.cached_keys = bytearray()
+        self.cached = array("q")
+        # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
+        # report_only lists the absolute paths of the files asked for
+        self.absolute = Absolute()
+
+    def stdin(self, i: int, stdin: Any) -> None:
+        linter = self.linter
+        lf = _load_stdin("-", self.max_size, stdin, linter.options.stdin_filename)
+        outcome = _detached(linter.check_file("-", lf), linter)
+        self.results.add_file(outcome.display, outcome.real)
+        self.results.add_findings(outcome)
+        self.files_key.invalidate()  # no content hash: the project stage is not cached
+        if self.stage is not None:
+            for doc in outcome.checked:
+                self.stage.add(doc, order=i)
+
+    def look_up_batch(self, start: int, chunk: Sequence[str], stdin: Any) -> None:
+        """Look up the files ``start``, ``start + 1``, … in the cache, in one query."""
+        reals = [self.absolute(path) if path != "-" else "" for path in chunk]
+        entries = self.cache.get_many([r for r in reals if r]) if self.cache is not None else {}
+        for k, path in enumerate(chunk):
+            if path == "-":
+                self.stdin(start + k, stdin)
+            else:
+                self.look_up(start + k, path, reals[k], entries.get(reals[k]))
+
+    def look_up(self, i: int, path: str, real: str, entry: Entry | None) -> None:
+        """Serve a file from its cache entry, or put it on the list to lint."""
+        display = self.absolute.display(path)
+        self.results.add_file(display, real)
+        cache = self.cache
+        if cache is None or entry is None:
+            self.todo.append(i)  # read (and hashed) by whoever lints it
+            return
+        stat = _stat(path)
+        if entry.unchanged(stat):
+            # same size and mtime, written well before it was read: same content hash, no
+            # need to read it (git's index and ruff's cache do the same)
+            self._hit(i, path, real, display, None, entry)
+            return
+        raw = read_bytes(path, self.max_size)
+        h = content_hash(raw) if isinstance(raw, bytes) else None
+        if h is not None and entry.hash == h:
+            cache.touch(real, stat)
+            self._hit(i, path, real, display, raw, entry)
+            return
+        self.stats_before[i] = stat
+        self.read[i] = raw
+        if h is not None:
+            self.hashed[i] = h
+        self.todo.append(i)
+
+    def _hit(
+        self, i: int, path: str, real: str, display: str, raw: bytes | None, entry: Entry
+    ) -> None:
+        self.stats["hits"] += 1
+        if entry.diagnostics or entry.suppressions:
+            self.results.add_findings(_from_entry(path, real, display, raw, entry))
+        else:
+            self.results.add_clean(real, entry.documents)  # most files: nothing to keep
+        self.files_key.add(real, display, entry.hash)
+        if entry.checked and self.stage is not None:
+            keys, row = entry.keys, 8 * self.keyed  # bytes of one document's hashes
+            if not keys or not row or len(keys) % row or len(keys) // row >= REF_DOCS:
+                self.lazy.append(i)  # no usable hashes: read back in _project if it must run
+                return
+            # kept as bytes: the project stage's cached findings usually hold, and then no
+            # index is needed (see add_cached_documents)
+            self.cached_keys += keys
+            self.cached.append(i)
+            self.cached.append(len(self.cached_keys))
+
+    def add_cached_documents(self) -> None:
+        """Put the cached files' checked documents in the project stage: by their stored key
+        hashes, read back from the cache only if a rule is given one (_resolve); those without
+        usable hashes whole."""
+        assert self.stage is not None
+        for i in self.lazy:
+            for doc in self._checked_of(i):
+                if doc is not None:
+                    self.stage.add(doc, order=i)
+        hashes = array("q", self.cached_keys)
+        self.cached_keys = bytearray()
+        start = 0
+        cached = self.cached
+        for n in range(0, len(cached), 2):
+            i, end = cached[n], cached[n + 1] // 8
+            self.stage.add_refs(i * REF_DOCS, hashes[start:end], order=i)
+            start = end
+        self.cached = array("q")
+
+    def _resolve(self, ref: int) -> Document | None:
+        """The document a stage reference names (see add_cached_documents), from the cache."""
+        i, k = divmod(ref, REF_DOCS)
+        if self._resolved[0] != i:  # a file's references come one after another
+            self._resolved = (i, self._checked_of(i))
+        docs = self._resolved[1]
+        return docs[k] if k < len(docs) else None
+
+    def _checked_of(self, i: int) -> list[Document | None]:
+        """A cached file's checked documents, in their order (that of its stored key hashes)."""
+        path = self.paths[i]
+        real = self.absolute(path)
+        entry = self.cache.get(real) if self.cache is not None else None
+        if entry is None:
+            return []
+        restored = {
+            d.index: d
+            for d in _restore_checked(path, real, self.absolute.display(path), entry, self.cache)
+        }
+        return [restored.get(index) for index in entry.checked_documents()]
+
+    def take(self, i: int, slim: _Slim) -> None:
+        """Take in the result of linting file ``i``."""
+        from snaplint.lint.linter import FileOutcome
+
+        path = self.paths[i]
+        real = self.absolute(path)
+        if slim.diagnostics or slim.text is not None:
+            source = Source(path, slim.display, slim.text) if slim.text is not None else None
+            self.results.add_findings(
+                FileOutcome(
+                    path, slim.display, real, source, slim.diagnostics, [], [], slim.document_count
+                )
+            )
+        else:
+            self.results.add_clean(real, slim.document_count)  # most files: nothing to keep
+        if self.stage is not None:
+            for blob, keys in slim.records:
+                self.stage.add_record(blob, keys, order=i)
+        self.read.pop(i, None)
+        h = slim.hash or self.hashed.pop(i, None)
+        self.files_key.add(real, slim.display, h)
+        if self.cache is not None and h is not None:
+            stat = self.stats_before.get(i, slim.stat) or [None, None, 0]
+            diags = [diag_row(d) for d in slim.diagnostics]
+            hashes = array("q", [k for _, keys in slim.records for k in keys])
+            entry = Entry(
+                h,
+                stat[0],
+                stat[1],
+                stat[2],
+                slim.text is not None and "snaplint:" in slim.text,
+                slim.document_count,
+                encode_json(diags) if diags else None,
+                slim.checked,
+                hashes.tobytes() if hashes else None,
+            )
+            self.cache.put(real, entry, slim.docs)
+
+
+class _SetKey:
+    """A key for the set of (path, display, content hash) of a run's files, whatever their order:
+    the sum of their hashes (what the project stage's cached findings are keyed by)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+        self.valid = True
+
+    def add(self, real: str, display: str, h: str | None) -> None:
+        if h is None:
+            self.valid = False
+            return
+        digest = hashlib.blake2b(f"{real}\0{display}\0{h}".encode(), digest_size=16).digest()
+        self.total = (self.total + int.from_bytes(digest, "little")) % (1 << 128)
+        self.count += 1
+
+    def invalidate(self) -> None:
+        self.valid = False
+
+    def hexdigest(self) -> str | None:
+        return f"{self.count}-{self.total:032x}" if self.valid else None
+
+
+def _secret_names() -> frozenset[str]:
+    from snaplint.lint.schema import secret_field_names
+
+    return secret_field_names()
+
+
+def _load_stdin(path: str, max_size: int, stdin: Any, display: str | None) -> LoadedFile:
+    from snaplint.lint.manifest import load_file
+
+    return load_file(path, max_size=max_size, stdin=stdin, display=display)
+
+
+def _detached(outcome: FileOutcome, linter: Linter) -> FileOutcome:
+    outcome.document_count = len(outcome.documents)
+    outcome.documents = []
+    outcome.checked = [detach(d) for d in outcome.checked] if linter.project_rules else []
+    return outcome
+
+
+def _from_entry(path: str, real: str, display: str, raw: bytes | None, entry: Entry) -> FileOutcome:
+    """A cached file's outcome. Without ``raw`` (the stat shortcut) the file is read only when
+    its text is needed now: for its findings' source lines or its suppression comments."""
+    from snaplint.lint.linter import FileOutcome
+
+    diagnostics = [diag_from_row(display, row) for row in entry.diagnostic_rows()]
+    source: Source | None = None
+    if raw is None and (diagnostics or entry.suppressions):
+        read = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+        raw = read if isinstance(read, bytes) else None
+    if raw is not None and (diagnostics or b"snaplint:" in raw):
+        text = decode(raw)
+        source = Source(path, display, text) if isinstance(text, str) else None
+    return FileOutcome(path, display, real, source, diagnostics, [], [], entry.documents)
+
+
+def _stat(path: str) -> list[int] | None:
+    """Size, mtime and the time now (before the file is read: see Entry.unchanged)."""
+    now = time.time_ns()
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, now]
+
+
+def _restore_checked(
+    path: str, real: str, display: str, entry: Entry, cache: Cache | None
+) -> list[Document]:
+    """Checked documents of a cached file: its stored project data when there is some (the
+    file is read only if a project rule reports on it), else a fresh parse of the file."""
+    wanted = entry.checked_documents()
+    stored = cache.docs(real) if cache is not None else None
+    if isinstance(stored, list) and {int(i) for i, _, _ in stored} == set(wanted):
+        return [
+            DetachedDocument.lazy(path, display, int(i), data, kind) for i, kind, data in stored
+        ]
+    source = read_source(path, display)
+    if source is None:
+        return []
+    documents, _ = parse(source)
+    return [detach(d) for d in documents if d.index in wanted]
+
+
+def runner_for(
+    root: Path,
+    *,
+    enabled: bool,
+    cache_dir: str | None,
+    jobs: int | None,
+) -> Runner:
+    """The runner the CLI uses: cache folder resolved against the project root."""
+    directory: Path | None = None
+    if enabled:
+        directory = Path(cache_dir) if cache_dir else default_cache_dir(root)
+        if not directory.is_absolute():
+            directory = root / directory
+    return Runner(directory, jobs)

@@ -1,0 +1,1 @@
+"""State: its codec, the backends (file, PostgreSQL), workspaces and migration."""
