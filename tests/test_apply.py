@@ -10,7 +10,14 @@ import pytest
 
 from snaplint.agora import client as api
 from snaplint.operations import journal
-from snaplint.operations.apply import FAILED, SUCCEEDED, UNTOUCHED, Executor, update_request
+from snaplint.operations.executor import (
+    FAILED,
+    SUCCEEDED,
+    UNTOUCHED,
+    Executor,
+    job_work,
+    update_request,
+)
 from snaplint.operations.journal import Journal
 from snaplint.plan.changes import Desired, Live, make_plan
 from snaplint.state.backends.file import FileBackend
@@ -91,10 +98,7 @@ def run(tmp_path, want, have, client, live=None, parallelism=4, options=None):
         client,
         Journal.for_state(backend, state),
         state,
-        plan,
-        desired={d.name: d for d in want},
-        bodies={d.name: real(d.spec) for d in want},
-        live=live,
+        job_work(plan, {d.name: d for d in want}, {d.name: real(d.spec) for d in want}, live or {}),
         parallelism=parallelism,
     )
     outcomes = {o.name: o for o in executor.run()}

@@ -72,6 +72,19 @@ def resolve_app_id(app_id: str | None, env: Mapping[str, str]) -> str | None:
     return env.get(ENV_APP_ID) or app_id
 
 
+def embedded_app_id(endpoint: str | None, env: Mapping[str, str]) -> str | None:
+    """The embedded emulator's App ID when commands would run against it (no Agora account
+    configured), else None (also when the configuration is refused: reported on connect)."""
+    try:
+        if describe_connection(endpoint=endpoint, env=env).kind != "embedded":
+            return None
+    except ConnectionConfigError:
+        return None
+    from snaplint.emulator.app import DEFAULT_APP_ID
+
+    return DEFAULT_APP_ID
+
+
 def default_credentials_file(env: Mapping[str, str]) -> Path | None:
     if env.get(ENV_CREDENTIALS_FILE):
         return Path(env[ENV_CREDENTIALS_FILE])

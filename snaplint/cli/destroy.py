@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from snaplint.cli.apply import add_approval_arguments, run_apply
-from snaplint.cli.plan import (
-    Context,
+from snaplint.cli.common import (
+    add_approval_arguments,
     add_common_arguments,
     add_lock_arguments,
     add_targeting_arguments,
+    exit_code,
     options_from_args,
+    run_operation,
+    settings_from_args,
+    view_for,
 )
 
 NAME = "destroy"
@@ -28,5 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = Context.create(args, list(args.paths))
-    return run_apply(ctx, options_from_args(args, destroy=True), operation="destroy")
+    from snaplint.operations.apply import destroy
+
+    settings = settings_from_args(args, list(args.paths), options_from_args(args, destroy=True))
+    view = view_for(args, settings)
+    return exit_code(run_operation(lambda: destroy(settings, view)).status)

@@ -6,7 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-from snaplint.cli.plan import EXIT_ERROR, EXIT_OK, Context, add_workspace_argument
+from snaplint.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    add_workspace_argument,
+    run_operation,
+    settings_from_args,
+    use_color,
+    view_for,
+)
 
 NAME = "show"
 HELP = "Show a saved plan (text or --json), or the state when no plan is given."
@@ -45,8 +53,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     import sys
 
-    from snaplint.cli.lint import use_color
-
     color = use_color(args, sys.stdout)
     print(
         f"Saved plan {args.planfile}, made {saved.created_at} against state serial "
@@ -57,19 +63,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _state(args: argparse.Namespace) -> int:
-    from snaplint.cli.plan import open_store, read_state
+    from snaplint.operations.state_commands import read
     from snaplint.plan.render import value_text
 
     args.json = False
-    ctx = Context.create(args, [])
-    store = open_store(ctx)
-    state, exists, _ = read_state(ctx, store)
-    if not exists:
-        ctx.say("The state is empty: nothing has been applied yet.")
+    settings = settings_from_args(args)
+    view = view_for(args, settings)
+    found = run_operation(lambda: read(settings, view, warn=False))
+    if not found.exists:
+        view.text("The state is empty: nothing has been applied yet.")
         return EXIT_OK
-    ctx.say(f"# state {store.describe()} lineage {state.lineage} serial {state.serial}")
+    state = found.state
+    view.text(f"# state {found.where} lineage {state.lineage} serial {state.serial}")
     for job in state:
-        ctx.say(
+        view.text(
             f"job.{job.name}: {job.status}, cname {value_text(job.cname)}, uid "
             f"{value_text(job.uid)}, sid {job.sid or '-'}" + (", protected" if job.protect else "")
         )

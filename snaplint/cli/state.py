@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from snaplint.cli.plan import (
-    EXIT_ERROR,
+from snaplint.cli.common import (
     EXIT_OK,
-    Context,
     add_common_arguments,
     add_lock_arguments,
-    open_store,
-    read_state,
+    exit_code,
+    run_operation,
+    settings_from_args,
+    view_for,
 )
 
 NAME = "state"
@@ -43,34 +44,39 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = Context.create(args, [])
+    from snaplint.operations import state_commands as ops
+
+    settings = settings_from_args(args)
+    view = view_for(args, settings)
     command = args.state_command
     if command == "list":
-        return _list(ctx, args.long)
+        found = run_operation(lambda: ops.read(settings, view))
+        _list(view, found.state, args.long)
+        return EXIT_OK
     if command == "show":
-        return _show(ctx, args.name)
+        found = run_operation(lambda: ops.show(settings, view, args.name))
+        if found.job is not None:
+            _show(view, found.job)
+        return exit_code(found.status)
     if command == "migrate":
         from snaplint.cli import state_migrate
 
-        return state_migrate.run(ctx, args)
-    return _edit(ctx, args)
-
-
-def _list(ctx: Context, long: bool) -> int:
-    state, _exists, recovered = read_state(ctx, open_store(ctx))
-    if recovered:
-        ctx.note(
-            f"Warning: {recovered} journal records of an interrupted apply are included; "
-            "run `snaplint apply` to finish it",
-            "warn",
+        return state_migrate.run(settings, view, args)
+    if command == "rm":
+        return exit_code(
+            run_operation(lambda: ops.forget(settings, view, args.name, dry_run=args.dry_run))
         )
+    return exit_code(run_operation(lambda: ops.unprotect(settings, view, args.name)))
+
+
+def _list(view: Any, state: Any, long: bool) -> None:
     jobs = list(state)
     if not long:
         for job in jobs:
-            ctx.say(job.name)
-        return EXIT_OK
+            view.text(job.name)
+        return
     if not jobs:
-        return EXIT_OK
+        return
     rows = [
         (
             j.name,
@@ -85,19 +91,13 @@ def _list(ctx: Context, long: bool) -> int:
     header = ("NAME", "STATUS", "SID", "STARTED", "LAST SEEN RUNNING", "PROTECTED")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        ctx.say("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    return EXIT_OK
+        view.text("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
-def _show(ctx: Context, name: str) -> int:
+def _show(view: Any, job: Any) -> None:
     from snaplint.plan.jobs import digest
     from snaplint.plan.render import value_text
 
-    state, _, _ = read_state(ctx, open_store(ctx))
-    job = state.jobs.get(name)
-    if job is None:
-        ctx.error(f"no job {name} in the state", _known(state))
-        return EXIT_ERROR
     fields = [
         ("status", job.status),
         ("appId", job.app_id),
@@ -113,20 +113,19 @@ def _show(ctx: Context, name: str) -> int:
         ("evidence", job.evidence),
         ("lastAppliedDigest", "sha256:" + digest(job.spec) if job.spec else None),
     ]
-    ctx.say(f"# job.{name}")
+    view.text(f"# job.{job.name}")
     width = max(len(k) for k, _ in fields)
     for key, value in fields:
         if value is None:
             continue
-        ctx.say(f"{key.ljust(width)} = {value_text(value)}")
+        view.text(f"{key.ljust(width)} = {value_text(value)}")
     if job.spec:
-        ctx.say("lastApplied {")
-        _spec_lines(ctx, job.spec, 2)
-        ctx.say("}")
-    return EXIT_OK
+        view.text("lastApplied {")
+        _spec_lines(view, job.spec, 2)
+        view.text("}")
 
 
-def _spec_lines(ctx: Context, spec: dict, indent: int) -> None:
+def _spec_lines(view: Any, spec: dict, indent: int) -> None:
     from snaplint.plan.jobs import SENSITIVE_REF, is_sensitive
     from snaplint.plan.render import value_text
 
@@ -134,78 +133,16 @@ def _spec_lines(ctx: Context, spec: dict, indent: int) -> None:
     width = max((len(k) for k, v in spec.items() if not _is_block(v)), default=0)
     for key, value in spec.items():
         if _is_block(value):
-            ctx.say(f"{pad}{key} {{")
-            _spec_lines(ctx, value, indent + 2)
-            ctx.say(f"{pad}}}")
+            view.text(f"{pad}{key} {{")
+            _spec_lines(view, value, indent + 2)
+            view.text(f"{pad}}}")
         elif value is not None:
             ref = value.get(SENSITIVE_REF) if is_sensitive(value) else None
             origin = f"  # from ${{env:{ref}}}" if ref else ""
-            ctx.say(f"{pad}{key.ljust(width)} = {value_text(value)}{origin}")
+            view.text(f"{pad}{key.ljust(width)} = {value_text(value)}{origin}")
 
 
 def _is_block(value: object) -> bool:
     from snaplint.plan.jobs import is_sensitive
 
     return isinstance(value, dict) and not is_sensitive(value)
-
-
-def _known(state: object) -> str:
-    names = [j.name for j in state]  # type: ignore[attr-defined]
-    return "recorded jobs: " + (", ".join(names) if names else "none")
-
-
-def _edit(ctx: Context, args: argparse.Namespace) -> int:
-    from snaplint.cli.apply import _recover, report_lock_error
-    from snaplint.state.backends import LockError, LockInfo
-
-    store = open_store(ctx)
-    operation = f"state {args.state_command}"
-    dry = bool(getattr(args, "dry_run", False))
-    held = None
-    if not dry:
-        try:
-            held = store.backend.lock(LockInfo.new(operation), float(args.lock_timeout or 0))
-        except LockError as exc:
-            report_lock_error(ctx, exc)
-            return EXIT_ERROR
-    try:
-        if dry:
-            state, _exists, _ = read_state(ctx, store)
-        else:
-            state, _exists, _ = _recover(ctx, store)
-        if args.state_command == "rm":
-            missing = [n for n in args.name if n not in state.jobs]
-            if missing:
-                ctx.error(f"no job {', '.join(missing)} in the state", _known(state))
-                return EXIT_ERROR
-            for name in args.name:
-                job = state.jobs[name]
-                running = (
-                    f"; its session (sid {job.sid}) keeps running and is no longer managed"
-                    if job.has_session and job.sid
-                    else ""
-                )
-                prefix = "Would remove" if dry else "Removed"
-                ctx.say(f"{prefix} job.{name} from the state{running}")
-                if not dry:
-                    del state.jobs[name]
-        else:
-            name = args.name
-            job = state.jobs.get(name)
-            if job is None:
-                ctx.error(f"no job {name} in the state", _known(state))
-                return EXIT_ERROR
-            if not job.protect:
-                ctx.say(f"job.{name} is not protected in the state; nothing to do")
-                return EXIT_OK
-            job.protect = False
-            ctx.say(
-                f"job.{name} is no longer protected in the state. If its manifest still sets "
-                "metadata.protect: true, the next apply records the protection again."
-            )
-        if not dry:
-            store.save(state)
-        return EXIT_OK
-    finally:
-        if held is not None:
-            store.backend.unlock(held.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from snaplint.cli.plan import EXIT_OK, Context, add_common_arguments
+from snaplint.cli.common import EXIT_OK, add_common_arguments, run_operation, settings_from_args
 
 NAME = "workspace"
 HELP = "List the workspaces (separate states, e.g. staging and production), or show the current."
@@ -21,24 +21,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from snaplint.cli import UsageError
-    from snaplint.state.backends import BackendError, check_workspace
-    from snaplint.state.workspaces import current, list_workspaces
+    from snaplint.operations.state_commands import workspaces
 
-    ctx = Context.create(args, [])
-    section = ctx.config.section("state")
-    selected = current(section, ctx.env, args.workspace)
-    try:
-        check_workspace(selected)
-        if args.workspace_command == "show":
-            ctx.say(selected)
-            return EXIT_OK
-        names = list_workspaces(section, project_root=ctx.root, env=ctx.env)
-    except BackendError as exc:
-        raise UsageError(str(exc)) from exc
-    if selected not in names:
-        names.append(selected)  # selected but not written yet: still where apply would write
-        names.sort(key=lambda n: (n != "default", n))
-    for name in names:
-        ctx.say(f"{'*' if name == selected else ' '} {name}")
+    settings = settings_from_args(args)
+    listing = args.workspace_command == "list"
+    found = run_operation(lambda: workspaces(settings, listing=listing))
+    if not listing:
+        print(found.selected)
+        return EXIT_OK
+    for name in found.names:
+        print(f"{'*' if name == found.selected else ' '} {name}")
     return EXIT_OK

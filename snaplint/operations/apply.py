@@ -1,600 +1,354 @@
 """Apply: the only place where API calls and state writes meet.
 
-:class:`Executor` carries out a :class:`~snaplint.plan.changes.Plan` in two phases — every stop first
-(deletes and the first half of replaces), then updates and starts — so that a cname+uid is free
-before its next start. Within a phase, jobs run in parallel (``parallelism``, default 4); the
-client's shared token bucket keeps all threads under the App ID's rate limit.
-
-Every API call is journaled (:mod:`snaplint.operations.journal`): the intent is made durable before the
-call, the outcome right after, and each record is folded into the in-memory state as it is
-written. ``acquire`` runs immediately before its ``start`` in the same thread (a resourceId
-lives 5 minutes; the docs ask for start within seconds).
-
-Why no session can be orphaned or doubled, at any instant a process may die:
-
-- before start's intent is durable, no start was sent: nothing to track;
-- after it, the journal names the job, its resourceId, App ID, cname and uid. If the answer
-  was recorded, the next run adopts the session (and refresh queries it). If not, the job is
-  ``pending``: the next apply repeats start with the same resourceId (``201 code 7``: it did
-  start) or, the resourceId having expired, acquires a new one (``400 code 53``: a session
-  runs for this cname+uid) — both are evidence that the job's session exists, recorded as
-  ``untracked`` rather than treated as errors; only a ``200`` starts a session, and Agora
-  answers 200 only when no session runs for the App ID + cname + uid. So a job never has two.
-- stop and update are idempotent in effect: an unrecorded outcome is repeated after refresh.
-
-A test-only hook, ``SNAPLINT_TEST_CRASH_AT=POINT[:JOB]``, kills the process with SIGKILL at one
-of :data:`CRASH_POINTS` so tests can prove the above.
+Flow (Terraform's local backend): lock the state → finish an interrupted apply's journal →
+(saved plan: refuse it if stale) → lint and load the manifests → refresh → plan → show →
+confirm → build the request bodies (every secret resolved before the first call) → execute
+(journaled, :mod:`snaplint.operations.executor`) → write the state. The lock is held from the
+first read to the last write. ``destroy`` is the same flow with a destroy plan; ``import``
+(:func:`adopt`) queries a session and records it, under the same lock.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
-import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, Protocol
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from snaplint.operations.journal import Journal, Record, fold
-from snaplint.plan.changes import (
-    ENDED,
-    PENDING,
-    REASON_UNKNOWN,
-    RUNNING,
-    STORAGE_CREDENTIAL_FIELDS,
-    SUBSCRIPTION_FIELDS,
-    Action,
-    Change,
-    Desired,
-    Live,
-    Plan,
-)
-from snaplint.plan.jobs import ALL_STREAMS
-from snaplint.state.codec import JobState, State, now_iso
+from snaplint.operations.lock import NotLocked, state_lock
+from snaplint.operations.settings import ERROR, INTERRUPTED, OK, Settings
 
-DEFAULT_PARALLELISM = 4
-RESOURCE_TTL = 300.0  # seconds a resourceId may wait for its start (API-26)
-ENV_CRASH = "SNAPLINT_TEST_CRASH_AT"
-CRASH_POINTS = (
-    "after-acquire",  # acquire answered, start intent not yet written
-    "after-start-intent",  # start intent durable, start not sent
-    "after-start",  # start answered, its outcome not yet journaled
-    "after-start-recorded",  # outcome journaled, state not yet written
-    "after-stop",  # stop answered, outcome not yet journaled
-    "before-state-write",  # every call done, final state write not yet made
-)
-
-SUCCEEDED, FAILED, UNTOUCHED = "succeeded", "failed", "untouched"
+if TYPE_CHECKING:
+    from snaplint.operations.executor import Outcome
+    from snaplint.operations.planning import Planned
+    from snaplint.operations.view import View
+    from snaplint.plan.changes import Plan
+    from snaplint.plan.saved import SavedPlan
+    from snaplint.state.codec import State, StateStore
 
 
 @dataclass
-class Outcome:
-    """What happened to one job."""
+class ApplyResult:
+    status: str  # ok | error | interrupted
+    plan: Plan | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
 
-    name: str
-    action: Action
-    result: str  # succeeded | failed | untouched
-    detail: str = ""
-    http_status: int | None = None
-    code: int | None = None
-    reason: str | None = None
+
+def recover(store: StateStore, view: View) -> tuple[State, bool, int]:
+    """Fold an interrupted apply's journal into the state and store it (under the lock)."""
+    from snaplint.operations.planning import read_state
+
+    state, exists, recovered = read_state(store)
+    if recovered:
+        store.save(state)
+        store.backend.journal_clear()
+        view.note(
+            f"Recovered an interrupted apply: {recovered} journal records folded into the "
+            "state; unverified starts are checked below.",
+            "warn",
+        )
+    elif exists:
+        store.backend.journal_clear()  # records of an apply whose state write completed
+    return state, exists, recovered
+
+
+def apply(
+    settings: Settings,
+    view: View,
+    *,
+    saved: SavedPlan | None = None,
+    operation: str = "apply",
+) -> ApplyResult:
+    """Make the live sessions match the manifests (or carry out a saved plan)."""
+    from snaplint.operations.planning import open_store
+
+    store = open_store(settings)
+    try:
+        with state_lock(store, operation, settings.lock_timeout, view):
+            return _locked(settings, view, store, saved, operation)
+    except NotLocked:
+        return ApplyResult(ERROR)
+
+
+def destroy(settings: Settings, view: View) -> ApplyResult:
+    """Stop every session the state records (or the targeted ones)."""
+    options = dataclasses.replace(settings.options, destroy=True)
+    return apply(dataclasses.replace(settings, options=options), view, operation="destroy")
+
+
+def refresh(settings: Settings, view: View) -> ApplyResult:
+    """Record in the state what changed outside snaplint (sessions that ended), changing no
+    session: Terraform's ``apply -refresh-only``."""
+    options = dataclasses.replace(settings.options, refresh_only=True, refresh=True)
+    return apply(dataclasses.replace(settings, options=options), view)
+
+
+def _locked(
+    settings: Settings,
+    view: View,
+    store: StateStore,
+    saved: SavedPlan | None,
+    operation: str,
+) -> ApplyResult:
+    from snaplint.operations.plan import deviations_of, stale_reasons_of
+    from snaplint.operations.planning import make
+    from snaplint.operations.project import load_project
+    from snaplint.plan.changes import Action
+
+    options = settings.options
+    state, state_exists, recovered = recover(store, view)
+    if saved is not None:
+        reasons = stale_reasons_of(settings, saved, state, state_exists, recovered)
+        if reasons:
+            view.error(
+                "Saved plan is stale",
+                "\n".join(f"- {r}" for r in reasons) + "\n\nRun `snaplint plan --out FILE` again.",
+            )
+            return ApplyResult(ERROR)
+    project = None
+    if not options.destroy:
+        project = load_project(settings, view)
+        if project.lint_errors:
+            return ApplyResult(ERROR)
+    planned = make(settings, view, project, store, options, state=state, state_exists=state_exists)
+    plan = planned.plan
+    if saved is not None and project is not None:
+        found = deviations_of(settings, saved, planned, project)
+        if found:
+            view.error(
+                "Saved plan is stale: the live sessions changed since it was made",
+                "\n".join(f"- {d}" for d in found) + "\n\nRun `snaplint plan --out FILE` again.",
+            )
+            return ApplyResult(ERROR, plan)
+    view.plan(plan, operation)
+    if plan.errors:
+        return ApplyResult(ERROR, plan)
+
+    work = [c for c in plan.changes if c.action != Action.NOOP]
+    state_only = bool(planned.live) or any(
+        planned.desired.get(j.name) is not None and planned.desired[j.name].protect != j.protect
+        for j in state
+    )
+    if not work and not options.refresh_only:
+        if state_only and state_exists:
+            _save_state_only(store, planned)
+        if plan.unknown:
+            from snaplint.operations.executor import UNTOUCHED, Outcome
+
+            outcomes = [
+                Outcome(c.name, c.action, UNTOUCHED, f"status unknown: {c.detail}")
+                for c in plan.unknown
+            ]
+            view.outcomes(outcomes)
+            return ApplyResult(ERROR, plan, outcomes)
+        return ApplyResult(OK, plan)
+    if options.refresh_only and not plan.drift and not state_only:
+        return ApplyResult(OK, plan)
+    if saved is None:
+        approved = view.confirm(operation)
+        if approved is None:
+            return ApplyResult(ERROR, plan)
+        if not approved:
+            view.note(f"{operation.capitalize()} cancelled.")
+            return ApplyResult(ERROR, plan)
+
+    bodies, missing = request_bodies(settings, planned)
+    if missing:
+        view.error(
+            "environment variables referenced by the manifests are not set",
+            "\n".join(missing) + "\nNothing was changed.",
+        )
+        return ApplyResult(ERROR, plan)
+    if not state_exists:
+        # journal records are bound to a stored lineage: store the new state first
+        store.save(planned.state)
+    return _execute(settings, view, store, planned, bodies, operation)
+
+
+def request_bodies(
+    settings: Settings, planned: Planned
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The start bodies of every job to start, update or replace, secrets resolved from the
+    environment, and the references that are not set (then nothing may be called)."""
+    from snaplint.plan.changes import Action
+    from snaplint.plan.jobs import UnsetReference
+    from snaplint.plan.jobs import request_bodies as bodies_of
+
+    bodies: dict[str, dict[str, Any]] = {}
+    missing: list[str] = []
+    for c in planned.plan.changes:
+        if c.action not in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+            continue
+        desired = planned.desired[c.name]
+        try:
+            bodies[c.name] = bodies_of(desired.job, settings.env)
+        except UnsetReference as exc:
+            missing.append(str(exc))
+    return bodies, missing
+
+
+def _save_state_only(store: StateStore, planned: Planned) -> None:
+    """Refresh results and protection flags, recorded without any API call."""
+    from snaplint.operations.executor import Executor, job_work
+    from snaplint.operations.journal import Journal
+
+    work = job_work(planned.plan, planned.desired, {}, planned.live)
+    executor = Executor(None, Journal.for_state(store.backend, planned.state), planned.state, work)
+    executor.sync_protection()
+    store.save(planned.state)
+
+
+def _execute(
+    settings: Settings,
+    view: View,
+    store: StateStore,
+    planned: Planned,
+    bodies: dict[str, dict[str, Any]],
+    operation: str,
+) -> ApplyResult:
+    from snaplint.operations.executor import (
+        FAILED,
+        UNTOUCHED,
+        Executor,
+        crash_point,
+        job_work,
+        summary_counts,
+    )
+    from snaplint.operations.journal import Journal
+    from snaplint.operations.planning import connect
+
+    plan = planned.plan
+    client = planned.client
+    if client is None and any(c.action.remote for c in plan.changes):
+        client = connect(settings, view)
+    progress = view.progress(len([c for c in plan.changes if c.action.remote]))
+    executor = Executor(
+        client,
+        Journal.for_state(store.backend, planned.state),
+        planned.state,
+        job_work(plan, planned.desired, bodies, planned.live),
+        parallelism=settings.effective_parallelism(),
+        hooks=progress,
+    )
+    interrupted = False
+    try:
+        with progress:
+            outcomes = executor.run()
+    except KeyboardInterrupt:
+        interrupted = True
+        outcomes = list(executor.outcomes.values())
+    executor.sync_protection()
+    crash_point("before-state-write")
+    store.save(planned.state)
+    store.backend.journal_clear()
+
+    failed = [o for o in outcomes if o.result in (FAILED, UNTOUCHED)]
+    view.outcomes(outcomes)
+    view.summary(plan, operation, summary_counts(outcomes), len(failed))
+    if interrupted:
+        view.note("Interrupted: what completed is recorded in the state.", "warn")
+        return ApplyResult(INTERRUPTED, plan, outcomes)
+    return ApplyResult(ERROR if failed else OK, plan, outcomes)
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportResult:
+    status: str
     sid: str | None = None
-    elapsed: float = 0.0
-    changed: bool = True  # False: nothing was changed (e.g. the session already ran)
+    query_status: int | None = None
 
 
-class Hooks(Protocol):
-    """Progress callbacks (JSON events, the progress bar); called from worker threads."""
+def adopt(settings: Settings, view: View, name: str, resource_id: str, sid: str) -> ImportResult:
+    """``import``: record a session started elsewhere as job ``name``'s, once ``query`` finds
+    it running with the job's cname and uid. There is no "list sessions" call, so a session
+    can only be adopted by its IDs; ``query`` does not return its configuration, so the
+    manifest's spec is recorded as the last-applied one."""
+    from snaplint.operations.planning import open_store
+    from snaplint.operations.project import load_project
 
-    def started(self, name: str, action: Action) -> None: ...
-
-    def step(self, name: str, action: Action, step: str) -> None: ...
-
-    def finished(self, outcome: Outcome) -> None: ...
-
-
-class NoHooks:
-    def started(self, name: str, action: Action) -> None:
-        pass
-
-    def step(self, name: str, action: Action, step: str) -> None:
-        pass
-
-    def finished(self, outcome: Outcome) -> None:
-        pass
-
-
-def crash_point(point: str, job: str | None = None) -> None:
-    """Die here (SIGKILL, no cleanup) when the test hook names this point (and job)."""
-    wanted = os.environ.get(ENV_CRASH)
-    if not wanted:
-        return
-    name, _, target = wanted.partition(":")
-    if name == point and (not target or target == job):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _error_fields(exc: BaseException) -> dict[str, Any]:
-    return {
-        "http_status": getattr(exc, "http_status", None),
-        "code": getattr(exc, "code", None),
-        "reason": getattr(exc, "reason", None) or type(exc).__name__,
-    }
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _is(exc: BaseException, name: str) -> bool:
-    return any(cls.__name__ == name for cls in type(exc).__mro__)
-
-
-# --------------------------------------------------------------------------- request bodies
-
-
-def update_request(spec: Mapping[str, Any], changed: set[tuple[Any, ...]]) -> dict[str, Any]:
-    """The update ``clientRequest`` for the in-place fields that changed.
-
-    ``update`` *replaces* the subscription (reference §4), so both media lists are sent as
-    the manifest now wants them; a media type left out ends up unsubscribed, as at start
-    (SUB: a list for only one media type means the other is not subscribed at all).
-    """
-    cr = spec.get("clientRequest") or {}
-    out: dict[str, Any] = {}
-    if changed & SUBSCRIPTION_FIELDS:
-        rc = cr.get("recordingConfig") or {}
-        stream_types = rc.get("streamTypes", 2)
-        any_list = any(
-            k in rc
-            for k in (
-                "subscribeVideoUids",
-                "unsubscribeVideoUids",
-                "subscribeAudioUids",
-                "unsubscribeAudioUids",
-            )
+    project = load_project(settings, view)
+    if project.lint_errors:
+        return ImportResult(ERROR)
+    job = next((j for j in project.jobs if j.name == name), None)
+    if job is None:
+        view.error(
+            f"no job {name} in the manifests",
+            "import adopts a session for a job that a manifest describes: write its manifest "
+            "first (the same App ID, cname, uid and mode as the session)",
         )
-        sub: dict[str, Any] = {}
-        for media, key, types in (
-            ("Video", "videoUidList", (1, 2)),
-            ("Audio", "audioUidList", (0, 2)),
-        ):
-            if stream_types not in types:
-                continue
-            if f"subscribe{media}Uids" in rc:
-                sub[key] = {f"subscribe{media}Uids": rc[f"subscribe{media}Uids"]}
-            elif f"unsubscribe{media}Uids" in rc:
-                sub[key] = {f"unsubscribe{media}Uids": rc[f"unsubscribe{media}Uids"]}
-            elif not any_list:
-                sub[key] = {f"subscribe{media}Uids": [ALL_STREAMS]}
-        out["streamSubscribe"] = sub
-    if changed & STORAGE_CREDENTIAL_FIELDS:
-        out["storageConfig"] = cr.get("storageConfig") or {}
-    return out
+        return ImportResult(ERROR)
+    store = open_store(settings)
+    try:
+        with state_lock(store, "import", settings.lock_timeout, view):
+            return _adopt(settings, view, store, job, resource_id, sid)
+    except NotLocked:
+        return ImportResult(ERROR)
 
 
-# --------------------------------------------------------------------------- executor
+def _adopt(
+    settings: Settings, view: View, store: StateStore, job: Any, resource_id: str, sid: str
+) -> ImportResult:
+    from snaplint.operations.planning import connect
+    from snaplint.operations.refresh import RUNNING_STATUSES, STATUS_TEXT
+    from snaplint.plan.jobs import fingerprint
+    from snaplint.state.codec import JobState, iso_of_ms, now_iso
 
-
-class Cancelled(Exception):
-    pass
-
-
-class Executor:
-    """Carries out one plan; ``state`` is updated in place as records are journaled."""
-
-    def __init__(
-        self,
-        client: Any,
-        journal: Journal,
-        state: State,
-        plan: Plan,
-        *,
-        desired: Mapping[str, Desired],
-        bodies: Mapping[str, dict[str, Any]],
-        live: Mapping[str, Live] | None = None,
-        parallelism: int = DEFAULT_PARALLELISM,
-        hooks: Hooks | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.client = client
-        self.journal = journal
-        self.state = state
-        self.plan = plan
-        self.desired = desired
-        self.bodies = bodies
-        self.parallelism = max(1, parallelism)
-        self.hooks = hooks or NoHooks()
-        self.monotonic = monotonic
-        self._lock = threading.Lock()
-        self._cancel = threading.Event()
-        self.outcomes: dict[str, Outcome] = {}
-        # the recorded sessions as they were when planned (refresh may mark them ended)
-        self._before: dict[str, JobState] = {j.name: JobState(**j.__dict__) for j in state}
-        if live:
-            self._apply_refresh(live)
-
-    # -- state bookkeeping ------------------------------------------------------------------
-
-    def record(self, record: Record) -> Record:
-        """Journal a record (durably) and fold it into the state."""
-        with self._lock:
-            self.journal.append(record)
-            fold(self.state, record)
-        return record
-
-    def _apply_refresh(self, live: Mapping[str, Live]) -> None:
-        """Refresh results that only touch the state (statuses, last seen running)."""
-        with self._lock:
-            for name, info in live.items():
-                job = self.state.jobs.get(name)
-                if job is None or job.status != RUNNING:
-                    continue
-                if info.status == RUNNING:
-                    job.last_seen_running = info.checked_at or now_iso()
-                elif info.status == ENDED:
-                    job.status = ENDED
-
-    def sync_protection(self) -> None:
-        """Record each desired job's protection flag (the manifest is the source)."""
-        with self._lock:
-            for name, d in self.desired.items():
-                job = self.state.jobs.get(name)
-                if job is not None and job.status != PENDING:
-                    job.protect = d.protect
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    # -- running ----------------------------------------------------------------------------
-
-    def run(self) -> list[Outcome]:
-        changes = [
-            c for c in self.plan.changes if c.action != Action.NOOP or c.reason == REASON_UNKNOWN
-        ]
-        for c in changes:
-            if c.reason == REASON_UNKNOWN:
-                self.outcomes[c.name] = Outcome(
-                    c.name, c.action, UNTOUCHED, f"status unknown: {c.detail or 'query failed'}"
-                )
-        for c in changes:
-            if c.action == Action.FORGET:
-                self.record(Record(c.name, "forget", "done"))
-                self.outcomes[c.name] = Outcome(c.name, c.action, SUCCEEDED, "removed from state")
-        stops = [c for c in changes if c.action in (Action.DELETE, Action.REPLACE)]
-        self._phase(stops, self._stop_phase)
-        rest = [c for c in changes if c.action in (Action.UPDATE, Action.CREATE, Action.REPLACE)]
-        self._phase(rest, self._second_phase)
-        for c in changes:
-            self.outcomes.setdefault(c.name, Outcome(c.name, c.action, UNTOUCHED, "not attempted"))
-        order = {c.name: i for i, c in enumerate(self.plan.changes)}
-        return sorted(self.outcomes.values(), key=lambda o: order.get(o.name, 0))
-
-    def _phase(self, changes: list[Change], work: Callable[[Change], None]) -> None:
-        if not changes:
-            return
-
-        def guarded(c: Change) -> None:
-            if self._cancel.is_set():
-                return
-            try:
-                work(c)
-            except Exception as exc:  # a bug in one job must not lose the others' records
-                self._finish(c, FAILED, f"internal error: {_one_line(exc)}", exc=exc)
-
-        with ThreadPoolExecutor(max_workers=min(self.parallelism, len(changes))) as pool:
-            futures = [pool.submit(guarded, c) for c in changes]
-            try:
-                for f in futures:
-                    f.result()
-            except KeyboardInterrupt:
-                self._cancel.set()
-                for f in futures:
-                    f.cancel()
-                raise
-
-    def _finish(
-        self,
-        c: Change,
-        result: str,
-        detail: str = "",
-        *,
-        exc: BaseException | None = None,
-        sid: str | None = None,
-        started: float | None = None,
-        changed: bool = True,
-    ) -> Outcome:
-        fields = _error_fields(exc) if exc is not None else {}
-        outcome = Outcome(
-            c.name,
-            c.action,
-            result,
-            detail,
-            fields.get("http_status"),
-            fields.get("code"),
-            fields.get("reason") if exc is not None else None,
-            sid,
-            self.monotonic() - started if started is not None else 0.0,
-            changed,
+    name = job.name
+    state, _, _ = recover(store, view)
+    existing = state.jobs.get(name)
+    if existing is not None and existing.has_session:
+        view.error(
+            f"job {name} already has a session in the state (status {existing.status}, "
+            f"sid {existing.sid or 'unknown'})",
+            f"run `snaplint state rm {name}` first if the state is wrong",
         )
-        with self._lock:
-            self.outcomes[c.name] = outcome
-        self.hooks.finished(outcome)
-        return outcome
-
-    # -- phase 1: stops ---------------------------------------------------------------------
-
-    def _stop_phase(self, c: Change) -> None:
-        job = self.state.jobs.get(c.name)
-        replacing = c.action == Action.REPLACE
-        if job is None or not job.sid or not job.resource_id:
-            if replacing:
-                return  # nothing to stop: the second phase starts it
-            self._finish(c, FAILED, "no session ID recorded: cannot stop")
-            return
-        started = self.monotonic()
-        self.hooks.started(c.name, c.action)
-        self.hooks.step(c.name, c.action, "stop")
-        self.record(
-            Record(
-                c.name,
-                "stop",
-                "intent",
-                resource_id=job.resource_id,
-                sid=job.sid,
-                replacing=replacing,
-            )
+        return ImportResult(ERROR)
+    fp = fingerprint(job, state.salt, settings.env)
+    if fp.problems:
+        view.error(fp.problems[0].message)
+        return ImportResult(ERROR)
+    client = connect(settings, view)
+    try:
+        result = client.query(job.app_id, resource_id, sid, job.mode)
+    except Exception as exc:
+        view.error(
+            f"cannot import {name}: the session was not found",
+            " ".join(str(exc).split()) + "\nCheck the resourceId, sid, App ID and mode.",
         )
-        try:
-            result = self.client.stop(
-                job.app_id, job.resource_id, job.sid, job.mode, job.cname, job.uid
-            )
-        except Exception as exc:
-            crash_point("after-stop", c.name)
-            gone = _is(exc, "WorkerNotFoundError") or _is(exc, "InvalidOperationError")
-            if gone or _is(exc, "NoRecordedDataError"):
-                # 404: already gone; 49: already exiting; 435: stopped, nothing was recorded
-                self.record(
-                    Record(
-                        c.name,
-                        "stop",
-                        "done",
-                        sid=job.sid,
-                        replacing=replacing,
-                        error=_error_fields(exc),
-                    )
-                )
-                if not replacing:
-                    self._finish(c, SUCCEEDED, _stopped_detail(exc), started=started)
-                return
-            self.record(
-                Record(
-                    c.name,
-                    "stop",
-                    "failed",
-                    sid=job.sid,
-                    replacing=replacing,
-                    error=_error_fields(exc),
-                )
-            )
-            self._finish(c, FAILED, f"stop failed: {_one_line(exc)}", exc=exc, started=started)
-            return
-        crash_point("after-stop", c.name)
-        self.record(Record(c.name, "stop", "done", sid=job.sid, replacing=replacing))
-        if not replacing:
-            uploading = getattr(result, "uploading_status", None)
-            self._finish(
-                c,
-                SUCCEEDED,
-                f"stopped (uploadingStatus {uploading})" if uploading else "stopped",
-                started=started,
-            )
-
-    # -- phase 2: updates and starts -------------------------------------------------------------
-
-    def _second_phase(self, c: Change) -> None:
-        if c.action == Action.REPLACE:
-            failed = self.outcomes.get(c.name)
-            if failed is not None and failed.result == FAILED:
-                return  # its stop failed: starting would conflict (code 53)
-        if c.action == Action.UPDATE:
-            self._update(c)
-        else:
-            self._start(c)
-
-    def _update(self, c: Change) -> None:
-        job = self.state.jobs[c.name]
-        d = self.desired[c.name]
-        body = update_request(self.bodies[c.name], {f.path for f in c.fields})
-        started = self.monotonic()
-        self.hooks.started(c.name, c.action)
-        self.hooks.step(c.name, c.action, "update")
-        self.record(Record(c.name, "update", "intent", sid=job.sid, spec=d.spec, protect=d.protect))
-        try:
-            self.client.update(
-                job.app_id, job.resource_id, job.sid, job.mode, job.cname, job.uid, body
-            )
-        except Exception as exc:
-            ended = _is(exc, "WorkerNotFoundError")
-            self.record(
-                Record(
-                    c.name, "update", "failed", sid=job.sid, ended=ended, error=_error_fields(exc)
-                )
-            )
-            detail = f"update failed: {_one_line(exc)}"
-            if ended:
-                detail += " (the session has ended; apply again to start it)"
-            self._finish(c, FAILED, detail, exc=exc, started=started)
-            return
-        self.record(Record(c.name, "update", "done", sid=job.sid, spec=d.spec, protect=d.protect))
-        self._finish(c, SUCCEEDED, "updated in place", sid=job.sid, started=started)
-
-    def _start(self, c: Change) -> None:
-        d = self.desired[c.name]
-        spec = self.bodies[c.name]
-        previous = self._before.get(c.name)
-        current = self.state.jobs.get(c.name)
-        replacing = current is not None
-        session = {
-            "appId": str(spec["appId"]),
-            "cname": str(spec["cname"]),
-            "uid": str(spec["uid"]),
-            "mode": spec["mode"],
-        }
-        started = self.monotonic()
-        self.hooks.started(c.name, c.action)
-
-        # an interrupted start: try its own resourceId first; code 7 proves it started
-        if current is not None and current.status == PENDING and current.resource_id:
-            outcome = self._start_with(
-                c, current.resource_id, spec, session, d, replacing, previous, started, retry=True
-            )
-            if outcome is not None:
-                return
-            replacing = True  # the pending entry stays until the new start's outcome
-
-        self.hooks.step(c.name, c.action, "acquire")
-        self.record(Record(c.name, "acquire", "intent", session=session))
-        try:
-            acquired = self.client.acquire(
-                session["appId"], session["cname"], session["uid"], spec.get("acquire") or {}
-            )
-        except Exception as exc:
-            self.record(Record(c.name, "acquire", "failed", error=_error_fields(exc)))
-            self._finish(c, FAILED, f"acquire failed: {_one_line(exc)}", exc=exc, started=started)
-            return
-        self.record(Record(c.name, "acquire", "done", resource_id=acquired.resource_id))
-        crash_point("after-acquire", c.name)
-        self._start_with(
-            c, acquired.resource_id, spec, session, d, replacing, previous, started, retry=False
+        return ImportResult(ERROR)
+    raw = getattr(result, "raw", None) or {}
+    cname, uid = raw.get("cname"), raw.get("uid")
+    if (cname is not None and str(cname) != str(job.cname)) or (
+        uid is not None and str(uid) != str(job.uid)
+    ):
+        view.error(
+            f"cannot import {name}: the session records cname {cname} uid {uid}, the "
+            f"manifest cname {job.cname} uid {job.uid}",
+            "a job's session is identified by its App ID, cname and uid",
         )
-
-    def _start_with(
-        self,
-        c: Change,
-        resource_id: str,
-        spec: Mapping[str, Any],
-        session: dict[str, str],
-        d: Desired,
-        replacing: bool,
-        previous: JobState | None,
-        started: float,
-        *,
-        retry: bool,
-    ) -> Outcome | None:
-        """Start with ``resource_id``. With ``retry`` (a pending start), return None when the
-        resourceId is no longer usable so that the caller acquires a fresh one."""
-        self.hooks.step(c.name, c.action, "start")
-        base = {"session": session, "resource_id": resource_id, "replacing": replacing}
-        self.record(Record(c.name, "start", "intent", spec=d.spec, protect=d.protect, **base))
-        crash_point("after-start-intent", c.name)
-        try:
-            result = self.client.start(
-                session["appId"],
-                resource_id,
-                session["mode"],
-                session["cname"],
-                session["uid"],
-                spec.get("clientRequest") or {},
-            )
-        except Exception as exc:
-            crash_point("after-start", c.name)
-            return self._start_failed(c, exc, d, base, previous, started, retry)
-        crash_point("after-start", c.name)
-        self.record(
-            Record(c.name, "start", "done", sid=result.sid, spec=d.spec, protect=d.protect, **base)
+        return ImportResult(ERROR)
+    if result.status not in RUNNING_STATUSES:
+        view.error(
+            f"cannot import {name}: the session is not running "
+            f"(status {result.status}: {STATUS_TEXT.get(result.status, '?')})"
         )
-        crash_point("after-start-recorded", c.name)
-        return self._finish(c, SUCCEEDED, "started", sid=result.sid, started=started)
-
-    def _start_failed(
-        self,
-        c: Change,
-        exc: BaseException,
-        d: Desired,
-        base: dict[str, Any],
-        previous: JobState | None,
-        started: float,
-        retry: bool,
-    ) -> Outcome | None:
-        error = _error_fields(exc)
-        if _is(exc, "AlreadyStartedError") or _is(exc, "TaskConflictError"):
-            # evidence, not failure: a session runs for this job's App ID + cname + uid
-            if (
-                _is(exc, "TaskConflictError")
-                and previous is not None
-                and previous.sid
-                and previous.status == RUNNING
-                and (previous.app_id, previous.cname, previous.uid)
-                == (base["session"]["appId"], base["session"]["cname"], base["session"]["uid"])
-            ):
-                # refresh saw its recorded session as gone, yet it runs (404 during a failover)
-                self.record(
-                    Record(
-                        c.name,
-                        "start",
-                        "evidence",
-                        error=error,
-                        **{**base, "resource_id": previous.resource_id},
-                        sid=previous.sid,
-                        spec=previous.spec,
-                    )
-                )
-                return self._finish(
-                    c,
-                    SUCCEEDED,
-                    "the recorded session is still running (code 53); kept",
-                    sid=previous.sid,
-                    started=started,
-                    changed=False,
-                )
-            self.record(
-                Record(
-                    c.name, "start", "evidence", error=error, spec=d.spec, protect=d.protect, **base
-                )
-            )
-            code = error.get("code")
-            return self._finish(
-                c,
-                SUCCEEDED,
-                f"already running (code {code}: {error.get('reason')}); its sid is unknown",
-                started=started,
-                changed=False,
-            )
-        if retry and (_is(exc, "ResourceExpiredError") or _is(exc, "ResourceMismatchError")):
-            self.record(Record(c.name, "start", "uncertain", error=error, **base))
-            return None
-        definitive = not (
-            _is(exc, "TransportError")
-            or _is(exc, "ServerError")
-            or getattr(exc, "retryable", False)
-        )
-        self.record(
-            Record(c.name, "start", "failed" if definitive else "uncertain", error=error, **base)
-        )
-        detail = f"start failed: {_one_line(exc)}"
-        if not definitive:
-            detail += " (whether it started is unknown: apply again to verify)"
-        return self._finish(c, FAILED, detail, exc=exc, started=started)
-
-
-def _stopped_detail(exc: BaseException) -> str:
-    if _is(exc, "NoRecordedDataError"):
-        return "stopped (nothing had been recorded: code 435)"
-    if _is(exc, "InvalidOperationError"):
-        return "already stopping (code 49)"
-    return "already ended (404)"
-
-
-def summary_counts(outcomes: list[Outcome]) -> dict[str, int]:
-    """Succeeded changes per kind, for the closing summary."""
-    done = [o for o in outcomes if o.result == SUCCEEDED and o.changed]
-    return {
-        "start": sum(1 for o in done if o.action == Action.CREATE),
-        "update": sum(1 for o in done if o.action == Action.UPDATE),
-        "replace": sum(1 for o in done if o.action == Action.REPLACE),
-        "stop": sum(1 for o in done if o.action == Action.DELETE),
-        "forget": sum(1 for o in done if o.action == Action.FORGET),
-    }
+        return ImportResult(ERROR)
+    state.jobs[name] = JobState(
+        name=name,
+        app_id=str(job.app_id),
+        cname=str(job.cname),
+        uid=str(job.uid),
+        mode=job.mode,
+        resource_id=resource_id,
+        sid=sid,
+        status="running",
+        started_at=iso_of_ms(result.slice_start_time),
+        last_seen_running=now_iso(),
+        spec=fp.spec,
+        protect=job.protect,
+        imported=True,
+    )
+    store.save(state)
+    return ImportResult(OK, sid, result.status)

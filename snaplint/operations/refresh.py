@@ -13,7 +13,7 @@ one ``query`` each, in parallel under the client's shared per-App ID rate limit.
 
 A 404 can also be transient during a high-availability migration (reference §7.3); apply
 treats a code 53 on the restart of such a job as proof that the recorded session lives on and
-keeps it (see :mod:`snaplint.operations.apply`).
+keeps it (see :mod:`snaplint.operations.executor`).
 """
 
 from __future__ import annotations

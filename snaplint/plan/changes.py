@@ -192,6 +192,8 @@ class Desired:
     source: str = ""
     document: int = 0
     unset_secrets: tuple[tuple[Path, str], ...] = ()
+    # the Job it was built from: apply builds its request bodies from it
+    job: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -315,16 +317,31 @@ class Plan:
         )
 
     def summary(self) -> dict[str, int]:
-        return {
-            "start": self.count(Action.CREATE),
-            "update": self.count(Action.UPDATE),
-            "replace": self.count(Action.REPLACE),
-            "stop": self.count(Action.DELETE),
-            "forget": self.count(Action.FORGET),
-        }
+        """The planned changes per kind (the summary line)."""
+        return summary_counts(c.action for c in self.changes)
 
     def change(self, name: str) -> Change | None:
         return next((c for c in self.changes if c.name == name), None)
+
+
+SUMMARY_KINDS = {
+    Action.CREATE: "start",
+    Action.UPDATE: "update",
+    Action.REPLACE: "replace",
+    Action.DELETE: "stop",
+    Action.FORGET: "forget",
+}
+
+
+def summary_counts(actions: Iterable[Action]) -> dict[str, int]:
+    """Actions counted per summary word (``start``, ``update``, ``replace``, ``stop``,
+    ``forget``): the one count of plans and of what an apply did."""
+    counts = dict.fromkeys(SUMMARY_KINDS.values(), 0)
+    for action in actions:
+        kind = SUMMARY_KINDS.get(action)
+        if kind is not None:
+            counts[kind] += 1
+    return counts
 
 
 def make_plan(

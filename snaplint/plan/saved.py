@@ -42,8 +42,17 @@ class PlanFileError(Exception):
 
 
 def parse_duration(text: str) -> float:
-    """``30s``, ``15m``, ``4h``, ``1d`` → seconds."""
-    m = _AGE_RE.match(text.strip())
+    """``30s``, ``15m``, ``4h``, ``1d`` or plain seconds (``90``, ``2.5``) → seconds: the one
+    reading of durations for every option and setting."""
+    try:
+        seconds = float(text)
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is not None:
+        if not (0 <= seconds < float("inf")):
+            raise ValueError(f"a duration must be a finite number of seconds >= 0 (got {text!r})")
+        return seconds
+    m = _AGE_RE.match(str(text).strip())
     if not m:
         raise ValueError(f"durations look like 30s, 15m, 4h or 1d (got {text!r})")
     return int(m.group(1)) * _UNITS[m.group(2)]

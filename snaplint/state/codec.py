@@ -51,6 +51,13 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
+def iso_of_ms(ms: int | None) -> str | None:
+    """A Unix time in milliseconds (as the API reports them) in the state's format."""
+    if not ms:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 @dataclass
 class JobState:
     """One job's session as recorded."""

@@ -1,0 +1,615 @@
+"""The executor: carries out a plan's changes, journaling every API call (called by
+:mod:`snaplint.operations.apply`, the only place where API calls and state writes meet).
+
+:class:`Executor` carries out the changes of a :class:`~snaplint.plan.changes.Plan` in two phases — every stop first
+(deletes and the first half of replaces), then updates and starts — so that a cname+uid is free
+before its next start. Within a phase, jobs run in parallel (``parallelism``, default 4); the
+client's shared token bucket keeps all threads under the App ID's rate limit.
+
+Every API call is journaled (:mod:`snaplint.operations.journal`): the intent is made durable before the
+call, the outcome right after, and each record is folded into the in-memory state as it is
+written. ``acquire`` runs immediately before its ``start`` in the same thread (a resourceId
+lives 5 minutes; the docs ask for start within seconds).
+
+Why no session can be orphaned or doubled, at any instant a process may die:
+
+- before start's intent is durable, no start was sent: nothing to track;
+- after it, the journal names the job, its resourceId, App ID, cname and uid. If the answer
+  was recorded, the next run adopts the session (and refresh queries it). If not, the job is
+  ``pending``: the next apply repeats start with the same resourceId (``201 code 7``: it did
+  start) or, the resourceId having expired, acquires a new one (``400 code 53``: a session
+  runs for this cname+uid) — both are evidence that the job's session exists, recorded as
+  ``untracked`` rather than treated as errors; only a ``200`` starts a session, and Agora
+  answers 200 only when no session runs for the App ID + cname + uid. So a job never has two.
+- stop and update are idempotent in effect: an unrecorded outcome is repeated after refresh.
+
+A test-only hook, ``SNAPLINT_TEST_CRASH_AT=POINT[:JOB]``, kills the process with SIGKILL at one
+of :data:`CRASH_POINTS` so tests can prove the above.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from snaplint.agora.exceptions import (
+    AlreadyStartedError,
+    InvalidOperationError,
+    NoRecordedDataError,
+    ResourceExpiredError,
+    ResourceMismatchError,
+    ServerError,
+    TaskConflictError,
+    TransportError,
+    WorkerNotFoundError,
+)
+from snaplint.operations.journal import Journal, Record, fold
+from snaplint.operations.view import Progress
+from snaplint.plan.changes import (
+    ENDED,
+    PENDING,
+    REASON_UNKNOWN,
+    RUNNING,
+    STORAGE_CREDENTIAL_FIELDS,
+    SUBSCRIPTION_FIELDS,
+    Action,
+    Change,
+    Desired,
+    Live,
+    Plan,
+)
+from snaplint.plan.changes import summary_counts as _counts
+from snaplint.plan.jobs import ALL_STREAMS
+from snaplint.state.codec import JobState, State, now_iso
+
+DEFAULT_PARALLELISM = 4
+RESOURCE_TTL = 300.0  # seconds a resourceId may wait for its start (API-26)
+ENV_CRASH = "SNAPLINT_TEST_CRASH_AT"
+CRASH_POINTS = (
+    "after-acquire",  # acquire answered, start intent not yet written
+    "after-start-intent",  # start intent durable, start not sent
+    "after-start",  # start answered, its outcome not yet journaled
+    "after-start-recorded",  # outcome journaled, state not yet written
+    "after-stop",  # stop answered, outcome not yet journaled
+    "before-state-write",  # every call done, final state write not yet made
+)
+
+SUCCEEDED, FAILED, UNTOUCHED = "succeeded", "failed", "untouched"
+
+
+@dataclass
+class Outcome:
+    """What happened to one job."""
+
+    name: str
+    action: Action
+    result: str  # succeeded | failed | untouched
+    detail: str = ""
+    http_status: int | None = None
+    code: int | None = None
+    reason: str | None = None
+    sid: str | None = None
+    elapsed: float = 0.0
+    changed: bool = True  # False: nothing was changed (e.g. the session already ran)
+
+
+class NoHooks:
+    def started(self, name: str, action: Action) -> None:
+        pass
+
+    def step(self, name: str, action: Action, step: str) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        pass
+
+
+def crash_point(point: str, job: str | None = None) -> None:
+    """Die here (SIGKILL, no cleanup) when the test hook names this point (and job)."""
+    wanted = os.environ.get(ENV_CRASH)
+    if not wanted:
+        return
+    name, _, target = wanted.partition(":")
+    if name == point and (not target or target == job):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _error_fields(exc: BaseException) -> dict[str, Any]:
+    return {
+        "http_status": getattr(exc, "http_status", None),
+        "code": getattr(exc, "code", None),
+        "reason": getattr(exc, "reason", None) or type(exc).__name__,
+    }
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# --------------------------------------------------------------------------- request bodies
+
+
+def update_request(spec: Mapping[str, Any], changed: set[tuple[Any, ...]]) -> dict[str, Any]:
+    """The update ``clientRequest`` for the in-place fields that changed.
+
+    ``update`` *replaces* the subscription (reference §4), so both media lists are sent as
+    the manifest now wants them; a media type left out ends up unsubscribed, as at start
+    (SUB: a list for only one media type means the other is not subscribed at all).
+    """
+    cr = spec.get("clientRequest") or {}
+    out: dict[str, Any] = {}
+    if changed & SUBSCRIPTION_FIELDS:
+        rc = cr.get("recordingConfig") or {}
+        stream_types = rc.get("streamTypes", 2)
+        any_list = any(
+            k in rc
+            for k in (
+                "subscribeVideoUids",
+                "unsubscribeVideoUids",
+                "subscribeAudioUids",
+                "unsubscribeAudioUids",
+            )
+        )
+        sub: dict[str, Any] = {}
+        for media, key, types in (
+            ("Video", "videoUidList", (1, 2)),
+            ("Audio", "audioUidList", (0, 2)),
+        ):
+            if stream_types not in types:
+                continue
+            if f"subscribe{media}Uids" in rc:
+                sub[key] = {f"subscribe{media}Uids": rc[f"subscribe{media}Uids"]}
+            elif f"unsubscribe{media}Uids" in rc:
+                sub[key] = {f"unsubscribe{media}Uids": rc[f"unsubscribe{media}Uids"]}
+            elif not any_list:
+                sub[key] = {f"subscribe{media}Uids": [ALL_STREAMS]}
+        out["streamSubscribe"] = sub
+    if changed & STORAGE_CREDENTIAL_FIELDS:
+        out["storageConfig"] = cr.get("storageConfig") or {}
+    return out
+
+
+# --------------------------------------------------------------------------- executor
+
+
+@dataclass(frozen=True)
+class JobWork:
+    """One job as the executor gets it: the planned change, the desired job and the start
+    body built from it (secrets resolved; creates, updates and replaces), and what refresh
+    saw of its session. Jobs without a change still come for their protection flag and
+    refresh result."""
+
+    name: str
+    change: Change | None = None
+    desired: Desired | None = None
+    body: Mapping[str, Any] | None = None
+    live: Live | None = None
+
+
+def job_work(
+    plan: Plan,
+    desired: Mapping[str, Desired],
+    bodies: Mapping[str, Mapping[str, Any]],
+    live: Mapping[str, Live],
+) -> list[JobWork]:
+    """One record per job of the plan, of the desired jobs and of the refreshed sessions."""
+    changes = {c.name: c for c in plan.changes}
+    names = list(changes) + [n for n in (*desired, *live) if n not in changes]
+    return [
+        JobWork(n, changes.get(n), desired.get(n), bodies.get(n), live.get(n))
+        for n in dict.fromkeys(names)
+    ]
+
+
+class Executor:
+    """Carries out one plan; ``state`` is updated in place as records are journaled."""
+
+    def __init__(
+        self,
+        client: Any,
+        journal: Journal,
+        state: State,
+        work: list[JobWork],
+        *,
+        parallelism: int = DEFAULT_PARALLELISM,
+        hooks: Progress | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.state = state
+        self.work = {w.name: w for w in work}
+        self.parallelism = max(1, parallelism)
+        self.hooks = hooks or NoHooks()
+        self.monotonic = monotonic
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self.outcomes: dict[str, Outcome] = {}
+        # the recorded sessions as they were when planned (refresh may mark them ended)
+        self._before: dict[str, JobState] = {j.name: JobState(**j.__dict__) for j in state}
+        self._apply_refresh()
+
+    # -- state bookkeeping ------------------------------------------------------------------
+
+    def record(self, record: Record) -> Record:
+        """Journal a record (durably) and fold it into the state."""
+        with self._lock:
+            self.journal.append(record)
+            fold(self.state, record)
+        return record
+
+    def _apply_refresh(self) -> None:
+        """Refresh results that only touch the state (statuses, last seen running)."""
+        with self._lock:
+            for name, w in self.work.items():
+                info = w.live
+                job = self.state.jobs.get(name)
+                if info is None:
+                    continue
+                if job is None or job.status != RUNNING:
+                    continue
+                if info.status == RUNNING:
+                    job.last_seen_running = info.checked_at or now_iso()
+                elif info.status == ENDED:
+                    job.status = ENDED
+
+    def sync_protection(self) -> None:
+        """Record each desired job's protection flag (the manifest is the source)."""
+        with self._lock:
+            for name, w in self.work.items():
+                job = self.state.jobs.get(name)
+                if w.desired is not None and job is not None and job.status != PENDING:
+                    job.protect = w.desired.protect
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self) -> list[Outcome]:
+        planned = [w.change for w in self.work.values() if w.change is not None]
+        changes = [c for c in planned if c.action != Action.NOOP or c.reason == REASON_UNKNOWN]
+        for c in changes:
+            if c.reason == REASON_UNKNOWN:
+                self.outcomes[c.name] = Outcome(
+                    c.name, c.action, UNTOUCHED, f"status unknown: {c.detail or 'query failed'}"
+                )
+        for c in changes:
+            if c.action == Action.FORGET:
+                self.record(Record(c.name, "forget", "done"))
+                self.outcomes[c.name] = Outcome(c.name, c.action, SUCCEEDED, "removed from state")
+        stops = [c for c in changes if c.action in (Action.DELETE, Action.REPLACE)]
+        self._phase(stops, self._stop_phase)
+        rest = [c for c in changes if c.action in (Action.UPDATE, Action.CREATE, Action.REPLACE)]
+        self._phase(rest, self._second_phase)
+        for c in changes:
+            self.outcomes.setdefault(c.name, Outcome(c.name, c.action, UNTOUCHED, "not attempted"))
+        order = {c.name: i for i, c in enumerate(planned)}
+        return sorted(self.outcomes.values(), key=lambda o: order.get(o.name, 0))
+
+    def _phase(self, changes: list[Change], work: Callable[[Change], None]) -> None:
+        if not changes:
+            return
+
+        def guarded(c: Change) -> None:
+            if self._cancel.is_set():
+                return
+            try:
+                work(c)
+            except Exception as exc:  # a bug in one job must not lose the others' records
+                self._finish(c, FAILED, f"internal error: {_one_line(exc)}", exc=exc)
+
+        with ThreadPoolExecutor(max_workers=min(self.parallelism, len(changes))) as pool:
+            futures = [pool.submit(guarded, c) for c in changes]
+            try:
+                for f in futures:
+                    f.result()
+            except KeyboardInterrupt:
+                self._cancel.set()
+                for f in futures:
+                    f.cancel()
+                raise
+
+    def _finish(
+        self,
+        c: Change,
+        result: str,
+        detail: str = "",
+        *,
+        exc: BaseException | None = None,
+        sid: str | None = None,
+        started: float | None = None,
+        changed: bool = True,
+    ) -> Outcome:
+        fields = _error_fields(exc) if exc is not None else {}
+        outcome = Outcome(
+            c.name,
+            c.action,
+            result,
+            detail,
+            fields.get("http_status"),
+            fields.get("code"),
+            fields.get("reason") if exc is not None else None,
+            sid,
+            self.monotonic() - started if started is not None else 0.0,
+            changed,
+        )
+        with self._lock:
+            self.outcomes[c.name] = outcome
+        self.hooks.finished(outcome)
+        return outcome
+
+    # -- phase 1: stops ---------------------------------------------------------------------
+
+    def _stop_phase(self, c: Change) -> None:
+        job = self.state.jobs.get(c.name)
+        replacing = c.action == Action.REPLACE
+        if job is None or not job.sid or not job.resource_id:
+            if replacing:
+                return  # nothing to stop: the second phase starts it
+            self._finish(c, FAILED, "no session ID recorded: cannot stop")
+            return
+        started = self.monotonic()
+        self.hooks.started(c.name, c.action)
+        self.hooks.step(c.name, c.action, "stop")
+        self.record(
+            Record(
+                c.name,
+                "stop",
+                "intent",
+                resource_id=job.resource_id,
+                sid=job.sid,
+                replacing=replacing,
+            )
+        )
+        try:
+            result = self.client.stop(
+                job.app_id, job.resource_id, job.sid, job.mode, job.cname, job.uid
+            )
+        except Exception as exc:
+            crash_point("after-stop", c.name)
+            gone = isinstance(exc, (WorkerNotFoundError, InvalidOperationError))
+            if gone or isinstance(exc, NoRecordedDataError):
+                # 404: already gone; 49: already exiting; 435: stopped, nothing was recorded
+                self.record(
+                    Record(
+                        c.name,
+                        "stop",
+                        "done",
+                        sid=job.sid,
+                        replacing=replacing,
+                        error=_error_fields(exc),
+                    )
+                )
+                if not replacing:
+                    self._finish(c, SUCCEEDED, _stopped_detail(exc), started=started)
+                return
+            self.record(
+                Record(
+                    c.name,
+                    "stop",
+                    "failed",
+                    sid=job.sid,
+                    replacing=replacing,
+                    error=_error_fields(exc),
+                )
+            )
+            self._finish(c, FAILED, f"stop failed: {_one_line(exc)}", exc=exc, started=started)
+            return
+        crash_point("after-stop", c.name)
+        self.record(Record(c.name, "stop", "done", sid=job.sid, replacing=replacing))
+        if not replacing:
+            uploading = getattr(result, "uploading_status", None)
+            self._finish(
+                c,
+                SUCCEEDED,
+                f"stopped (uploadingStatus {uploading})" if uploading else "stopped",
+                started=started,
+            )
+
+    # -- phase 2: updates and starts -------------------------------------------------------------
+
+    def _second_phase(self, c: Change) -> None:
+        if c.action == Action.REPLACE:
+            failed = self.outcomes.get(c.name)
+            if failed is not None and failed.result == FAILED:
+                return  # its stop failed: starting would conflict (code 53)
+        if c.action == Action.UPDATE:
+            self._update(c)
+        else:
+            self._start(c)
+
+    def _update(self, c: Change) -> None:
+        job = self.state.jobs[c.name]
+        w = self.work[c.name]
+        d = w.desired
+        assert d is not None and w.body is not None  # apply builds a body for every update
+        body = update_request(w.body, {f.path for f in c.fields})
+        started = self.monotonic()
+        self.hooks.started(c.name, c.action)
+        self.hooks.step(c.name, c.action, "update")
+        self.record(Record(c.name, "update", "intent", sid=job.sid, spec=d.spec, protect=d.protect))
+        try:
+            self.client.update(
+                job.app_id, job.resource_id, job.sid, job.mode, job.cname, job.uid, body
+            )
+        except Exception as exc:
+            ended = isinstance(exc, WorkerNotFoundError)
+            self.record(
+                Record(
+                    c.name, "update", "failed", sid=job.sid, ended=ended, error=_error_fields(exc)
+                )
+            )
+            detail = f"update failed: {_one_line(exc)}"
+            if ended:
+                detail += " (the session has ended; apply again to start it)"
+            self._finish(c, FAILED, detail, exc=exc, started=started)
+            return
+        self.record(Record(c.name, "update", "done", sid=job.sid, spec=d.spec, protect=d.protect))
+        self._finish(c, SUCCEEDED, "updated in place", sid=job.sid, started=started)
+
+    def _start(self, c: Change) -> None:
+        w = self.work[c.name]
+        d, spec = w.desired, w.body
+        assert d is not None and spec is not None  # apply builds a body for every start
+        previous = self._before.get(c.name)
+        current = self.state.jobs.get(c.name)
+        replacing = current is not None
+        session = {
+            "appId": str(spec["appId"]),
+            "cname": str(spec["cname"]),
+            "uid": str(spec["uid"]),
+            "mode": spec["mode"],
+        }
+        started = self.monotonic()
+        self.hooks.started(c.name, c.action)
+
+        # an interrupted start: try its own resourceId first; code 7 proves it started
+        if current is not None and current.status == PENDING and current.resource_id:
+            outcome = self._start_with(
+                c, current.resource_id, spec, session, d, replacing, previous, started, retry=True
+            )
+            if outcome is not None:
+                return
+            replacing = True  # the pending entry stays until the new start's outcome
+
+        self.hooks.step(c.name, c.action, "acquire")
+        self.record(Record(c.name, "acquire", "intent", session=session))
+        try:
+            acquired = self.client.acquire(
+                session["appId"], session["cname"], session["uid"], spec.get("acquire") or {}
+            )
+        except Exception as exc:
+            self.record(Record(c.name, "acquire", "failed", error=_error_fields(exc)))
+            self._finish(c, FAILED, f"acquire failed: {_one_line(exc)}", exc=exc, started=started)
+            return
+        self.record(Record(c.name, "acquire", "done", resource_id=acquired.resource_id))
+        crash_point("after-acquire", c.name)
+        self._start_with(
+            c, acquired.resource_id, spec, session, d, replacing, previous, started, retry=False
+        )
+
+    def _start_with(
+        self,
+        c: Change,
+        resource_id: str,
+        spec: Mapping[str, Any],
+        session: dict[str, str],
+        d: Desired,
+        replacing: bool,
+        previous: JobState | None,
+        started: float,
+        *,
+        retry: bool,
+    ) -> Outcome | None:
+        """Start with ``resource_id``. With ``retry`` (a pending start), return None when the
+        resourceId is no longer usable so that the caller acquires a fresh one."""
+        self.hooks.step(c.name, c.action, "start")
+        base = {"session": session, "resource_id": resource_id, "replacing": replacing}
+        self.record(Record(c.name, "start", "intent", spec=d.spec, protect=d.protect, **base))
+        crash_point("after-start-intent", c.name)
+        try:
+            result = self.client.start(
+                session["appId"],
+                resource_id,
+                session["mode"],
+                session["cname"],
+                session["uid"],
+                spec.get("clientRequest") or {},
+            )
+        except Exception as exc:
+            crash_point("after-start", c.name)
+            return self._start_failed(c, exc, d, base, previous, started, retry)
+        crash_point("after-start", c.name)
+        self.record(
+            Record(c.name, "start", "done", sid=result.sid, spec=d.spec, protect=d.protect, **base)
+        )
+        crash_point("after-start-recorded", c.name)
+        return self._finish(c, SUCCEEDED, "started", sid=result.sid, started=started)
+
+    def _start_failed(
+        self,
+        c: Change,
+        exc: BaseException,
+        d: Desired,
+        base: dict[str, Any],
+        previous: JobState | None,
+        started: float,
+        retry: bool,
+    ) -> Outcome | None:
+        error = _error_fields(exc)
+        if isinstance(exc, (AlreadyStartedError, TaskConflictError)):
+            # evidence, not failure: a session runs for this job's App ID + cname + uid
+            if (
+                isinstance(exc, TaskConflictError)
+                and previous is not None
+                and previous.sid
+                and previous.status == RUNNING
+                and (previous.app_id, previous.cname, previous.uid)
+                == (base["session"]["appId"], base["session"]["cname"], base["session"]["uid"])
+            ):
+                # refresh saw its recorded session as gone, yet it runs (404 during a failover)
+                self.record(
+                    Record(
+                        c.name,
+                        "start",
+                        "evidence",
+                        error=error,
+                        **{**base, "resource_id": previous.resource_id},
+                        sid=previous.sid,
+                        spec=previous.spec,
+                    )
+                )
+                return self._finish(
+                    c,
+                    SUCCEEDED,
+                    "the recorded session is still running (code 53); kept",
+                    sid=previous.sid,
+                    started=started,
+                    changed=False,
+                )
+            self.record(
+                Record(
+                    c.name, "start", "evidence", error=error, spec=d.spec, protect=d.protect, **base
+                )
+            )
+            code = error.get("code")
+            return self._finish(
+                c,
+                SUCCEEDED,
+                f"already running (code {code}: {error.get('reason')}); its sid is unknown",
+                started=started,
+                changed=False,
+            )
+        if retry and (isinstance(exc, (ResourceExpiredError, ResourceMismatchError))):
+            self.record(Record(c.name, "start", "uncertain", error=error, **base))
+            return None
+        definitive = not (
+            isinstance(exc, (TransportError, ServerError)) or getattr(exc, "retryable", False)
+        )
+        self.record(
+            Record(c.name, "start", "failed" if definitive else "uncertain", error=error, **base)
+        )
+        detail = f"start failed: {_one_line(exc)}"
+        if not definitive:
+            detail += " (whether it started is unknown: apply again to verify)"
+        return self._finish(c, FAILED, detail, exc=exc, started=started)
+
+
+def _stopped_detail(exc: BaseException) -> str:
+    if isinstance(exc, NoRecordedDataError):
+        return "stopped (nothing had been recorded: code 435)"
+    if isinstance(exc, InvalidOperationError):
+        return "already stopping (code 49)"
+    return "already ended (404)"
+
+
+def summary_counts(outcomes: list[Outcome]) -> dict[str, int]:
+    """Succeeded changes per kind, for the closing summary (counted as plans are)."""
+    return _counts(o.action for o in outcomes if o.result == SUCCEEDED and o.changed)
