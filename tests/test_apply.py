@@ -10,16 +10,11 @@ import pytest
 
 from snaplint.agora import client as api
 from snaplint.operations import journal
-from snaplint.operations.executor import (
-    FAILED,
-    SUCCEEDED,
-    UNTOUCHED,
-    Executor,
-    job_work,
-    update_request,
-)
+from snaplint.operations.executor import Executor
 from snaplint.operations.journal import Journal
+from snaplint.operations.outcomes import FAILED, SUCCEEDED, UNTOUCHED, job_work
 from snaplint.plan.changes import Desired, Live, make_plan
+from snaplint.plan.updates import update_request
 from snaplint.state.backends.file import FileBackend
 from snaplint.state.codec import JobState, StateStore
 from tests.test_plan import BASE, INTERVAL, KEY, SUBS, recorded, spec

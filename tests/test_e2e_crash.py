@@ -1,7 +1,7 @@
 """Killed applies and concurrent writers, end to end (subprocesses, emulator over HTTP).
 
 SIGKILL lands at precise journal points through the test-only hook
-``SNAPLINT_TEST_CRASH_AT=POINT:JOB`` (``snaplint.operations.executor.CRASH_POINTS``); after each kill a new
+``SNAPLINT_TEST_CRASH_AT=POINT:JOB`` (``snaplint.operations.outcomes.CRASH_POINTS``); after each kill a new
 apply must finish the work and leave exactly one session per job, every one of them known to
 the state — asserted through the emulator's session list.
 """

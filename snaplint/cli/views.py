@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from snaplint.operations.executor import Outcome
+    from snaplint.operations.outcomes import Outcome
     from snaplint.plan.changes import Action, Plan
 
 
@@ -312,7 +312,7 @@ class _Progress:
             )
 
     def finished(self, outcome: Outcome) -> None:
-        from snaplint.operations.executor import SUCCEEDED
+        from snaplint.operations.outcomes import SUCCEEDED
 
         name, action = outcome.name, outcome.action
         elapsed = round(outcome.elapsed, 3)

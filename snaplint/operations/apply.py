@@ -18,7 +18,7 @@ from snaplint.operations.lock import NotLocked, state_lock
 from snaplint.operations.settings import ERROR, INTERRUPTED, OK, Settings
 
 if TYPE_CHECKING:
-    from snaplint.operations.executor import Outcome
+    from snaplint.operations.outcomes import Outcome
     from snaplint.operations.planning import Planned
     from snaplint.operations.view import View
     from snaplint.plan.changes import Plan
@@ -132,7 +132,7 @@ def _locked(
         if state_only and state_exists:
             _save_state_only(store, planned)
         if plan.unknown:
-            from snaplint.operations.executor import UNTOUCHED, Outcome
+            from snaplint.operations.outcomes import UNTOUCHED, Outcome
 
             outcomes = [
                 Outcome(c.name, c.action, UNTOUCHED, f"status unknown: {c.detail}")
@@ -188,8 +188,9 @@ def request_bodies(
 
 def _save_state_only(store: StateStore, planned: Planned) -> None:
     """Refresh results and protection flags, recorded without any API call."""
-    from snaplint.operations.executor import Executor, job_work
+    from snaplint.operations.executor import Executor
     from snaplint.operations.journal import Journal
+    from snaplint.operations.outcomes import job_work
 
     work = job_work(planned.plan, planned.desired, {}, planned.live)
     executor = Executor(None, Journal.for_state(store.backend, planned.state), planned.state, work)
@@ -205,15 +206,15 @@ def _execute(
     bodies: dict[str, dict[str, Any]],
     operation: str,
 ) -> ApplyResult:
-    from snaplint.operations.executor import (
+    from snaplint.operations.executor import Executor
+    from snaplint.operations.journal import Journal
+    from snaplint.operations.outcomes import (
         FAILED,
         UNTOUCHED,
-        Executor,
         crash_point,
         job_work,
         summary_counts,
     )
-    from snaplint.operations.journal import Journal
     from snaplint.operations.planning import connect
 
     plan = planned.plan

@@ -24,18 +24,15 @@ Why no session can be orphaned or doubled, at any instant a process may die:
 - stop and update are idempotent in effect: an unrecorded outcome is repeated after refresh.
 
 A test-only hook, ``SNAPLINT_TEST_CRASH_AT=POINT[:JOB]``, kills the process with SIGKILL at one
-of :data:`CRASH_POINTS` so tests can prove the above.
+of :data:`~snaplint.operations.outcomes.CRASH_POINTS` so tests can prove the above.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 from snaplint.agora.exceptions import (
@@ -50,161 +47,34 @@ from snaplint.agora.exceptions import (
     WorkerNotFoundError,
 )
 from snaplint.operations.journal import Journal, Record, fold
+from snaplint.operations.outcomes import (
+    FAILED,
+    SUCCEEDED,
+    UNTOUCHED,
+    JobWork,
+    NoHooks,
+    Outcome,
+    crash_point,
+    error_fields,
+    one_line,
+    stopped_detail,
+)
 from snaplint.operations.view import Progress
 from snaplint.plan.changes import (
     ENDED,
     PENDING,
     REASON_UNKNOWN,
     RUNNING,
-    STORAGE_CREDENTIAL_FIELDS,
-    SUBSCRIPTION_FIELDS,
     Action,
     Change,
     Desired,
-    Live,
-    Plan,
 )
-from snaplint.plan.changes import summary_counts as _counts
-from snaplint.plan.jobs import ALL_STREAMS
+from snaplint.plan.updates import update_request
 from snaplint.state.codec import JobState, State, now_iso
 
 DEFAULT_PARALLELISM = 4
 RESOURCE_TTL = 300.0  # seconds a resourceId may wait for its start (API-26)
-ENV_CRASH = "SNAPLINT_TEST_CRASH_AT"
-CRASH_POINTS = (
-    "after-acquire",  # acquire answered, start intent not yet written
-    "after-start-intent",  # start intent durable, start not sent
-    "after-start",  # start answered, its outcome not yet journaled
-    "after-start-recorded",  # outcome journaled, state not yet written
-    "after-stop",  # stop answered, outcome not yet journaled
-    "before-state-write",  # every call done, final state write not yet made
-)
-
-SUCCEEDED, FAILED, UNTOUCHED = "succeeded", "failed", "untouched"
-
-
-@dataclass
-class Outcome:
-    """What happened to one job."""
-
-    name: str
-    action: Action
-    result: str  # succeeded | failed | untouched
-    detail: str = ""
-    http_status: int | None = None
-    code: int | None = None
-    reason: str | None = None
-    sid: str | None = None
-    elapsed: float = 0.0
-    changed: bool = True  # False: nothing was changed (e.g. the session already ran)
-
-
-class NoHooks:
-    def started(self, name: str, action: Action) -> None:
-        pass
-
-    def step(self, name: str, action: Action, step: str) -> None:
-        pass
-
-    def finished(self, outcome: Outcome) -> None:
-        pass
-
-
-def crash_point(point: str, job: str | None = None) -> None:
-    """Die here (SIGKILL, no cleanup) when the test hook names this point (and job)."""
-    wanted = os.environ.get(ENV_CRASH)
-    if not wanted:
-        return
-    name, _, target = wanted.partition(":")
-    if name == point and (not target or target == job):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _error_fields(exc: BaseException) -> dict[str, Any]:
-    return {
-        "http_status": getattr(exc, "http_status", None),
-        "code": getattr(exc, "code", None),
-        "reason": getattr(exc, "reason", None) or type(exc).__name__,
-    }
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-# --------------------------------------------------------------------------- request bodies
-
-
-def update_request(spec: Mapping[str, Any], changed: set[tuple[Any, ...]]) -> dict[str, Any]:
-    """The update ``clientRequest`` for the in-place fields that changed.
-
-    ``update`` *replaces* the subscription (reference §4), so both media lists are sent as
-    the manifest now wants them; a media type left out ends up unsubscribed, as at start
-    (SUB: a list for only one media type means the other is not subscribed at all).
-    """
-    cr = spec.get("clientRequest") or {}
-    out: dict[str, Any] = {}
-    if changed & SUBSCRIPTION_FIELDS:
-        rc = cr.get("recordingConfig") or {}
-        stream_types = rc.get("streamTypes", 2)
-        any_list = any(
-            k in rc
-            for k in (
-                "subscribeVideoUids",
-                "unsubscribeVideoUids",
-                "subscribeAudioUids",
-                "unsubscribeAudioUids",
-            )
-        )
-        sub: dict[str, Any] = {}
-        for media, key, types in (
-            ("Video", "videoUidList", (1, 2)),
-            ("Audio", "audioUidList", (0, 2)),
-        ):
-            if stream_types not in types:
-                continue
-            if f"subscribe{media}Uids" in rc:
-                sub[key] = {f"subscribe{media}Uids": rc[f"subscribe{media}Uids"]}
-            elif f"unsubscribe{media}Uids" in rc:
-                sub[key] = {f"unsubscribe{media}Uids": rc[f"unsubscribe{media}Uids"]}
-            elif not any_list:
-                sub[key] = {f"subscribe{media}Uids": [ALL_STREAMS]}
-        out["streamSubscribe"] = sub
-    if changed & STORAGE_CREDENTIAL_FIELDS:
-        out["storageConfig"] = cr.get("storageConfig") or {}
-    return out
-
-
 # --------------------------------------------------------------------------- executor
-
-
-@dataclass(frozen=True)
-class JobWork:
-    """One job as the executor gets it: the planned change, the desired job and the start
-    body built from it (secrets resolved; creates, updates and replaces), and what refresh
-    saw of its session. Jobs without a change still come for their protection flag and
-    refresh result."""
-
-    name: str
-    change: Change | None = None
-    desired: Desired | None = None
-    body: Mapping[str, Any] | None = None
-    live: Live | None = None
-
-
-def job_work(
-    plan: Plan,
-    desired: Mapping[str, Desired],
-    bodies: Mapping[str, Mapping[str, Any]],
-    live: Mapping[str, Live],
-) -> list[JobWork]:
-    """One record per job of the plan, of the desired jobs and of the refreshed sessions."""
-    changes = {c.name: c for c in plan.changes}
-    names = list(changes) + [n for n in (*desired, *live) if n not in changes]
-    return [
-        JobWork(n, changes.get(n), desired.get(n), bodies.get(n), live.get(n))
-        for n in dict.fromkeys(names)
-    ]
 
 
 class Executor:
@@ -303,7 +173,7 @@ class Executor:
             try:
                 work(c)
             except Exception as exc:  # a bug in one job must not lose the others' records
-                self._finish(c, FAILED, f"internal error: {_one_line(exc)}", exc=exc)
+                self._finish(c, FAILED, f"internal error: {one_line(exc)}", exc=exc)
 
         with ThreadPoolExecutor(max_workers=min(self.parallelism, len(changes))) as pool:
             futures = [pool.submit(guarded, c) for c in changes]
@@ -327,7 +197,7 @@ class Executor:
         started: float | None = None,
         changed: bool = True,
     ) -> Outcome:
-        fields = _error_fields(exc) if exc is not None else {}
+        fields = error_fields(exc) if exc is not None else {}
         outcome = Outcome(
             c.name,
             c.action,
@@ -384,11 +254,11 @@ class Executor:
                         "done",
                         sid=job.sid,
                         replacing=replacing,
-                        error=_error_fields(exc),
+                        error=error_fields(exc),
                     )
                 )
                 if not replacing:
-                    self._finish(c, SUCCEEDED, _stopped_detail(exc), started=started)
+                    self._finish(c, SUCCEEDED, stopped_detail(exc), started=started)
                 return
             self.record(
                 Record(
@@ -397,10 +267,10 @@ class Executor:
                     "failed",
                     sid=job.sid,
                     replacing=replacing,
-                    error=_error_fields(exc),
+                    error=error_fields(exc),
                 )
             )
-            self._finish(c, FAILED, f"stop failed: {_one_line(exc)}", exc=exc, started=started)
+            self._finish(c, FAILED, f"stop failed: {one_line(exc)}", exc=exc, started=started)
             return
         crash_point("after-stop", c.name)
         self.record(Record(c.name, "stop", "done", sid=job.sid, replacing=replacing))
@@ -443,10 +313,10 @@ class Executor:
             ended = isinstance(exc, WorkerNotFoundError)
             self.record(
                 Record(
-                    c.name, "update", "failed", sid=job.sid, ended=ended, error=_error_fields(exc)
+                    c.name, "update", "failed", sid=job.sid, ended=ended, error=error_fields(exc)
                 )
             )
-            detail = f"update failed: {_one_line(exc)}"
+            detail = f"update failed: {one_line(exc)}"
             if ended:
                 detail += " (the session has ended; apply again to start it)"
             self._finish(c, FAILED, detail, exc=exc, started=started)
@@ -486,8 +356,8 @@ class Executor:
                 session["appId"], session["cname"], session["uid"], spec.get("acquire") or {}
             )
         except Exception as exc:
-            self.record(Record(c.name, "acquire", "failed", error=_error_fields(exc)))
-            self._finish(c, FAILED, f"acquire failed: {_one_line(exc)}", exc=exc, started=started)
+            self.record(Record(c.name, "acquire", "failed", error=error_fields(exc)))
+            self._finish(c, FAILED, f"acquire failed: {one_line(exc)}", exc=exc, started=started)
             return
         self.record(Record(c.name, "acquire", "done", resource_id=acquired.resource_id))
         crash_point("after-acquire", c.name)
@@ -543,7 +413,7 @@ class Executor:
         started: float,
         retry: bool,
     ) -> Outcome | None:
-        error = _error_fields(exc)
+        error = error_fields(exc)
         if isinstance(exc, (AlreadyStartedError, TaskConflictError)):
             # evidence, not failure: a session runs for this job's App ID + cname + uid
             if (
@@ -596,20 +466,7 @@ class Executor:
         self.record(
             Record(c.name, "start", "failed" if definitive else "uncertain", error=error, **base)
         )
-        detail = f"start failed: {_one_line(exc)}"
+        detail = f"start failed: {one_line(exc)}"
         if not definitive:
             detail += " (whether it started is unknown: apply again to verify)"
         return self._finish(c, FAILED, detail, exc=exc, started=started)
-
-
-def _stopped_detail(exc: BaseException) -> str:
-    if isinstance(exc, NoRecordedDataError):
-        return "stopped (nothing had been recorded: code 435)"
-    if isinstance(exc, InvalidOperationError):
-        return "already stopping (code 49)"
-    return "already ended (404)"
-
-
-def summary_counts(outcomes: list[Outcome]) -> dict[str, int]:
-    """Succeeded changes per kind, for the closing summary (counted as plans are)."""
-    return _counts(o.action for o in outcomes if o.result == SUCCEEDED and o.changed)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from snaplint.operations.view import View
-    from snaplint.state.backends import LockInfo
+    from snaplint.state.backends import Backend, LockInfo
     from snaplint.state.codec import StateStore
 
 
@@ -16,21 +16,28 @@ class NotLocked(Exception):
     """The lock could not be taken; the view has been told who holds it."""
 
 
-@contextmanager
-def state_lock(store: StateStore, operation: str, timeout: float, view: View) -> Iterator[LockInfo]:
+def state_lock(store: StateStore, operation: str, timeout: float, view: View) -> Any:
     """Hold the state's lock for ``operation`` (waiting up to ``timeout`` seconds) from the
     first read to the last write; released whatever happens inside."""
+    return backend_lock(store.backend, operation, timeout, view)
+
+
+@contextmanager
+def backend_lock(
+    backend: Backend, operation: str, timeout: float, view: View
+) -> Iterator[LockInfo]:
+    """:func:`state_lock` for a bare backend (``state migrate`` locks both of its sides)."""
     from snaplint.state.backends import LockError, LockInfo
 
     try:
-        held = store.backend.lock(LockInfo.new(operation), timeout)
+        held = backend.lock(LockInfo.new(operation), timeout)
     except LockError as exc:
         report_lock_error(view, exc)
         raise NotLocked(str(exc)) from exc
     try:
         yield held
     finally:
-        store.backend.unlock(held.id)
+        backend.unlock(held.id)
 
 
 def report_lock_error(view: View, exc: Exception) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from snaplint.operations.lock import NotLocked, state_lock
+from snaplint.operations.lock import NotLocked, backend_lock, state_lock
 from snaplint.operations.settings import ERROR, OK, OperationError, Settings
 
 if TYPE_CHECKING:
@@ -203,8 +203,7 @@ def migrate(
     force: bool,
 ) -> str:
     """Copy the state (lineage and serial kept) to another backend, workspace by workspace."""
-    from snaplint.operations.lock import report_lock_error
-    from snaplint.state.backends import ENV_BACKEND, BackendError, LockError, open_backend
+    from snaplint.state.backends import ENV_BACKEND, BackendError, open_backend
     from snaplint.state.migrate import MigrateError
     from snaplint.state.migrate import migrate as move
     from snaplint.state.workspaces import backend_kind, current, list_workspaces
@@ -228,16 +227,14 @@ def migrate(
             destination = open_backend(
                 destination_config, project_root=root, env=env, workspace=name
             )
+            timeout = settings.lock_timeout
             try:
-                done = move(
-                    origin,
-                    destination,
-                    workspace=name,
-                    force=force,
-                    lock_timeout=settings.lock_timeout,
-                )
-            except LockError as exc:
-                report_lock_error(view, exc)
+                with (
+                    backend_lock(origin, "state migrate", timeout, view),
+                    backend_lock(destination, "state migrate", timeout, view),
+                ):
+                    done = move(origin, destination, workspace=name, force=force)
+            except NotLocked:
                 failed = True
                 continue
             except MigrateError as exc:

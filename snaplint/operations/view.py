@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from snaplint.findings.diagnostics import Diagnostic as LintDiagnostic
     from snaplint.lint.linter import LintResult
     from snaplint.lint.plugins import RuleTable
-    from snaplint.operations.executor import Outcome
+    from snaplint.operations.outcomes import Outcome
     from snaplint.plan.changes import Action, Plan
 
 

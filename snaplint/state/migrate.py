@@ -3,7 +3,7 @@
 The state's bytes move verbatim: lineage, serial and salt stay what they were, so the salted
 hashes of secrets still compare, saved plans made before the move still apply, and the
 destination is indistinguishable from a state that was always there. Both sides are locked
-for the move, so no apply can write either meanwhile.
+for the move (by the operation that calls it), so no apply can write either meanwhile.
 
 Refused, with nothing changed:
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from snaplint.operations import journal
-from snaplint.state.backends import Backend, LockInfo
+from snaplint.state.backends import Backend
 from snaplint.state.codec import State, StateError, decode
 
 
@@ -46,21 +46,9 @@ def migrate(
     *,
     workspace: str,
     force: bool = False,
-    lock_timeout: float = 0.0,
 ) -> Migrated:
-    """Copy the state of ``source`` into ``destination``, both locked meanwhile."""
-    held_source = source.lock(LockInfo.new("state migrate"), lock_timeout)
-    try:
-        held_destination = destination.lock(LockInfo.new("state migrate"), lock_timeout)
-        try:
-            return _copy(source, destination, workspace, force)
-        finally:
-            destination.unlock(held_destination.id)
-    finally:
-        source.unlock(held_source.id)
-
-
-def _copy(source: Backend, destination: Backend, workspace: str, force: bool) -> Migrated:
+    """Copy the state of ``source`` into ``destination``; the caller holds both locks
+    (:func:`snaplint.operations.state_commands.migrate`)."""
     where = (workspace, source.describe(), destination.describe())
     data = source.read()
     if data is None:
