@@ -87,20 +87,47 @@ def test_sigkill_during_apply_then_rerun(project: Project, point: str, beta_afte
     if beta_after_rerun == "running":
         assert code == 0, out
         return
-    # beta runs with an unknown sid: each apply checks whether it still runs (code 53) ...
-    assert code == 2 and "sid unknown" in out
-    code, out, _ = project.run("apply", "--auto-approve")
-    assert code == 0 and "code 53" in out
+    # beta runs with an unknown sid: listed as untracked, and no second start is planned
+    assert code == 0, out
+    assert "Untracked sessions" in out and '# job.beta (cname "chan-b", uid "910002")' in out
+    assert "will be started" not in out
+    assert "SNAPLINT_EMULATOR_STORAGE" in out  # what would let plan learn the sid
+    # destroy cannot stop it, and says so (exit 1, with its cname and uid)
+    code, out, err = project.run("destroy", "--auto-approve", "--target", "beta")
+    assert code == 1 and "job.beta: cname chan-b, uid 910002" in err and "maxIdleTime" in err
+    assert len(project.running("chan-b")) == 1
+    # --replace tries a start: code 53 while it runs, and it stays untracked
+    code, out, err = project.run("apply", "--auto-approve", "--replace", "beta")
+    assert code == 0 and "code 53" in out, out + err
     assert_one_session_per_job(project)
-    # ... and starts it again, tracked, once it has ended (here: its channel went idle)
-    project.emu.unpublish("1001", cname="chan-b")
-    project.emu.advance(310)
-    assert project.running("chan-b") == []
+    # its screenshots name its sid: given the emulator's storage folder, plan learns it
+    project.emu.advance(30)
+    project.monkeypatch.setenv("SNAPLINT_EMULATOR_STORAGE", str(project.emu.storage_dir))
+    code, out, _ = project.run("plan", "--detailed-exitcode")
+    assert code == 2 and "learned from its screenshot" in out and "1 to adopt" in out, out
     code, out, err = project.run("apply", "--auto-approve")
     assert code == 0, out + err
-    assert_one_session_per_job(project)
     assert project.recorded("beta")["status"] == "running"
+    assert project.recorded("beta")["sid"] == project.one_running("chan-b")["sid"]
+    assert_one_session_per_job(project)
     assert project.run("plan", "--detailed-exitcode")[0] == 0
+
+
+def test_an_untracked_job_that_idled_out_is_started_again_on_request(project: Project):
+    setup_jobs(project)
+    code, out, err = project.run_process(
+        "apply", "--auto-approve", env={"SNAPLINT_TEST_CRASH_AT": "after-start:beta"}
+    )
+    assert code == -signal.SIGKILL, out + err
+    assert project.run("apply", "--auto-approve")[0] == 0
+    assert project.recorded("beta")["status"] == "untracked"
+    project.emu.unpublish("1001", cname="chan-b")
+    project.emu.advance(310)  # its channel idled out: the session ended on its own
+    assert project.running("chan-b") == []
+    code, out, err = project.run("apply", "--auto-approve", "--replace", "beta")
+    assert code == 0, out + err
+    assert project.recorded("beta")["status"] == "running"
+    assert_one_session_per_job(project)
 
 
 def test_sigkill_during_a_replace_keeps_one_session(project: Project):

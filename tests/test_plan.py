@@ -108,9 +108,11 @@ CI = ("clientRequest", "snapshotConfig", "captureInterval")
         # status unknown: shown, never guessed
         (INTERVAL, BASE, UNKNOWN, {}, Action.NOOP, "status_unknown", set()),
         (BASE, BASE, UNKNOWN, {"replace": True}, Action.NOOP, "status_unknown", set()),
-        # an interrupted start / a session with an unknown sid: apply verifies with start
+        # an interrupted start: apply verifies with start (same resourceId: code 7 proves it)
         (BASE, BASE, PENDING, {}, Action.CREATE, "verify_interrupted_start", set()),
-        (BASE, BASE, UNTRACKED, {}, Action.CREATE, "sid_unknown", set()),
+        # a session with an unknown sid may run: no second start unless asked for
+        (BASE, BASE, UNTRACKED, {}, Action.NOOP, "sid_unknown", set()),
+        (BASE, BASE, UNTRACKED, {"replace": True}, Action.CREATE, "sid_unknown", set()),
         # no longer in the manifests
         (None, BASE, RUNNING, {}, Action.DELETE, "delete_because_no_resource_config", set()),
         (None, BASE, UNKNOWN, {}, Action.DELETE, "delete_because_no_resource_config", set()),
@@ -289,11 +291,38 @@ def test_untargeted_protected_job_is_not_an_error():
     assert not plan.errors
 
 
-def test_sid_unknown_job_not_desired_warns():
-    plan = make_plan([], [recorded("a", status=UNTRACKED)], {})
+def test_sid_unknown_pending_job_not_desired_warns():
+    plan = make_plan([], [recorded("a", status=PENDING)], {})
     assert plan.changes[0].action == Action.NOOP
     assert plan.diagnostics[0].severity == "warning"
     assert "sid is unknown" in plan.diagnostics[0].summary
+
+
+@pytest.mark.parametrize("wanted", [True, False])
+def test_untracked_jobs_are_a_category_of_their_own(wanted):
+    from snaplint.plan.render import render_plan
+
+    plan = make_plan([desired("a")] if wanted else [], [recorded("a", status=UNTRACKED)], {})
+    assert [c.name for c in plan.untracked] == ["a"]
+    assert plan.changes[0].action == Action.NOOP and not plan.has_changes
+    text = render_plan(plan)
+    assert "Untracked sessions" in text and "# job.a (cname" in text
+    assert "maxIdleTime" in text and "snaplint import" in text
+    assert "will be started" not in text
+
+
+def test_a_learned_sid_adopts_an_untracked_job():
+    info = Live(RUNNING, 5, None, "sid learned from screenshot x.jpg", sid="s" * 32)
+    plan = make_plan([desired("a")], [recorded("a", status=UNTRACKED)], {"a": info})
+    assert [c.name for c in plan.adopted] == ["a"] and not plan.untracked
+    assert plan.has_changes and plan.changes[0].action == Action.NOOP
+    refresh_only = make_plan(
+        [desired("a")],
+        [recorded("a", status=UNTRACKED)],
+        {"a": info},
+        PlanOptions(refresh_only=True),
+    )
+    assert [c.name for c in refresh_only.adopted] == ["a"]
 
 
 def test_unset_secret_warns_when_nothing_else_changes():

@@ -64,9 +64,29 @@ def apply(
     store = open_store(settings)
     try:
         with state_lock(store, operation, settings.lock_timeout, view):
-            return _locked(settings, view, store, saved, operation)
+            result = _locked(settings, view, store, saved, operation)
     except NotLocked:
         return ApplyResult(ERROR)
+    if operation == "destroy" and result.plan is not None and result.plan.untracked:
+        _report_untracked(view, result.plan)
+        result.status = ERROR
+    return result
+
+
+def _report_untracked(view: View, plan: Plan) -> None:
+    """Sessions destroy cannot stop: without a sid there is no call that can."""
+    lines = []
+    for c in plan.untracked:
+        spec = c.before or {}
+        lines.append(f"- job.{c.name}: cname {spec.get('cname')}, uid {spec.get('uid')}")
+    view.error(
+        f"{len(lines)} session(s) may still run: their sid is unknown",
+        "\n".join(lines)
+        + "\n\nWithout a sid no call can stop them. They end on their own at maxIdleTime once "
+        "the channel is idle; or learn the sid (the object keys of their screenshots, or the "
+        "notification events), run `snaplint import NAME --resource-id ID --sid SID`, then "
+        "destroy again.",
+    )
 
 
 def destroy(settings: Settings, view: View) -> ApplyResult:

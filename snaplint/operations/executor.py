@@ -65,6 +65,7 @@ from snaplint.plan.changes import (
     PENDING,
     REASON_UNKNOWN,
     RUNNING,
+    UNTRACKED,
     Action,
     Change,
     Desired,
@@ -115,14 +116,19 @@ class Executor:
         return record
 
     def _apply_refresh(self) -> None:
-        """Refresh results that only touch the state (statuses, last seen running)."""
+        """Refresh results that only touch the state (statuses, last seen running, and the
+        sid learned for an untracked job, which adopts its session)."""
         with self._lock:
             for name, w in self.work.items():
                 info = w.live
                 job = self.state.jobs.get(name)
-                if info is None:
+                if info is None or job is None:
                     continue
-                if job is None or job.status != RUNNING:
+                if job.status == UNTRACKED and info.sid and info.status == RUNNING:
+                    job.status, job.sid, job.evidence = RUNNING, info.sid, None
+                    job.last_seen_running = info.checked_at or now_iso()
+                    continue
+                if job.status != RUNNING:
                     continue
                 if info.status == RUNNING:
                     job.last_seen_running = info.checked_at or now_iso()
@@ -444,6 +450,15 @@ class Executor:
                     started=started,
                     changed=False,
                 )
+            if (
+                isinstance(exc, TaskConflictError)
+                and previous is not None
+                and previous.status == UNTRACKED
+                and previous.resource_id
+            ):
+                # the session that runs is the earlier untracked one: keep its resourceId,
+                # which its sid (once learned) is queried and stopped with
+                base = {**base, "resource_id": previous.resource_id}
             self.record(
                 Record(
                     c.name, "start", "evidence", error=error, spec=d.spec, protect=d.protect, **base

@@ -189,6 +189,7 @@ def _fold_start(state: State, record: Record, job: JobState | None) -> None:
             job.spec = record.spec
     elif phase == "evidence":
         job.status, job.sid = "untracked", None
+        job.resource_id = record.resource_id or job.resource_id  # the running session's
         error = record.error or {}
         job.evidence = (
             f"start answered code {error.get('code')} ({error.get('reason')}) at {record.at}: "

@@ -4,6 +4,7 @@ writes the state or changes a session)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from snaplint.operations.settings import OperationError, Settings
@@ -95,11 +96,7 @@ def refresh_state(
 ) -> dict[str, Live]:
     from snaplint.operations.refresh import refresh
 
-    wanted = {
-        name: job
-        for name, job in state.jobs.items()
-        if (not options.targets or name in options.targets) and name not in options.excludes
-    }
+    wanted = {name: job for name, job in state.jobs.items() if _targeted(name, options)}
     return refresh(
         client,
         wanted,
@@ -107,6 +104,110 @@ def refresh_state(
         on_start=lambda name: view.refreshing(name, state.jobs[name].sid),
         on_done=lambda name, live: view.refreshed(name, state.jobs[name].sid, live.status),
     )
+
+
+def learn_sids(
+    settings: Settings,
+    client: Any,
+    state: State,
+    desired: dict[str, Desired],
+    options: PlanOptions,
+) -> dict[str, Live]:
+    """For each untracked job (a session may run; its start answer was lost): the sid of its
+    session, read from the object keys of the screenshots in its bucket and confirmed by a
+    ``query`` answering "running" — or, when it cannot be learned, why (shown in the plan)."""
+    from snaplint.operations.refresh import RUNNING_STATUSES, STATUS_TEXT
+    from snaplint.plan.changes import RUNNING, UNTRACKED
+    from snaplint.plan.changes import Live as LiveView
+    from snaplint.plan.jobs import UnsetReference, request_bodies
+    from snaplint.state.codec import now_iso
+    from snaplint.storage.listing import Unlistable, list_keys, listing_for
+    from snaplint.storage.sids import sids_newest_first
+
+    folder = emulator_storage(settings, client)
+    found: dict[str, Live] = {}
+    for job in state:
+        if job.status != UNTRACKED or not _targeted(job.name, options):
+            continue
+        evidence = job.evidence or "its start answer was lost"
+
+        def unlearned(why: str, name: str = job.name, evidence: str = evidence) -> None:
+            found[name] = LiveView(
+                UNTRACKED, None, now_iso(), f"{evidence}; sid not learned: {why}"
+            )
+
+        d = desired.get(job.name)
+        if d is None or d.job is None:
+            unlearned("its manifest is gone, so its storage is not known")
+            continue
+        try:
+            storage = request_bodies(d.job, settings.env)["clientRequest"]["storageConfig"]
+        except (UnsetReference, KeyError, TypeError) as exc:
+            unlearned(f"its storage credentials are not set ({exc})")
+            continue
+        if folder is None and _loopback(client):
+            unlearned(
+                "the emulator's storage folder is not known: set SNAPLINT_EMULATOR_STORAGE "
+                "to its --storage-dir"
+            )
+            continue
+        listing = listing_for(storage, folder=folder)
+        if isinstance(listing, Unlistable):
+            unlearned(listing.reason)
+            continue
+        keys, failure = list_keys(listing)
+        if failure:
+            unlearned(failure)
+            continue
+        candidates = sids_newest_first(keys, job.cname)[:5]
+        for seen in candidates:
+            try:
+                result = client.query(job.app_id, job.resource_id, seen.sid, job.mode)
+            except Exception:  # not this job's session (or not running): try the next
+                continue
+            if result.status in RUNNING_STATUSES:
+                found[job.name] = LiveView(
+                    RUNNING,
+                    result.status,
+                    now_iso(),
+                    f"sid {seen.sid} learned from its screenshot {seen.key}; query: "
+                    f"{STATUS_TEXT.get(result.status, result.status)}",
+                    sid=seen.sid,
+                )
+                break
+        else:
+            unlearned(
+                f"{len(candidates)} session(s) with screenshots of channel {job.cname} in "
+                "storage, none answering query as running with its resourceId"
+                if candidates
+                else f"no screenshot of channel {job.cname} in storage yet"
+            )
+    return found
+
+
+def emulator_storage(settings: Settings, client: Any) -> Path | None:
+    """The emulator's screenshot folder when it is the service (embedded, or a local
+    ``snaplint emulator`` named by ``SNAPLINT_EMULATOR_STORAGE``)."""
+    from snaplint.storage.listing import ENV_EMULATOR_STORAGE
+
+    embedded = getattr(client, "embedded", None)
+    if embedded is not None:
+        return Path(embedded.storage_dir)
+    folder = settings.env.get(ENV_EMULATOR_STORAGE)
+    return Path(folder) if folder else None
+
+
+def _loopback(client: Any) -> bool:
+    from urllib.parse import urlsplit
+
+    from snaplint.agora.endpoint import is_loopback_host
+
+    endpoints = getattr(client, "endpoints", None) or [""]
+    return is_loopback_host(urlsplit(endpoints[0]).hostname)
+
+
+def _targeted(name: str, options: PlanOptions) -> bool:
+    return (not options.targets or name in options.targets) and name not in options.excludes
 
 
 # --------------------------------------------------------------------------- planning
@@ -187,14 +288,16 @@ def make(
                 "are shown as if applied. Run `snaplint apply` to finish it.",
                 "warn",
             )
+    desired_list, diagnostics = desire(settings, project, state.salt) if project else ([], [])
     client = None
     live: dict[str, Live] = {}
-    if options.refresh and any(j.status == "running" for j in state):
+    if options.refresh and any(j.status in ("running", "untracked") for j in state):
         client = connect(settings, view)
         live = refresh_state(settings, view, client, state, options)
+        wanted = {d.name: d for d in desired_list}
+        live.update(learn_sids(settings, client, state, wanted, options))
     else:
         note_target(settings, view)
-    desired_list, diagnostics = desire(settings, project, state.salt) if project else ([], [])
     plan = make_plan(
         desired_list,
         recorded(state),

@@ -95,6 +95,7 @@ REASON_SID_UNKNOWN = "sid_unknown"
 REASON_NO_CONFIG = "delete_because_no_resource_config"
 REASON_DESTROY = "delete_because_destroy"
 REASON_UNKNOWN = "status_unknown"
+REASON_ADOPT = "adopt_learned_sid"  # an untracked job's sid was learned (storage, events)
 
 # live status of a recorded job, after refresh (or as recorded with --refresh=false)
 RUNNING, ENDED, UNKNOWN, PENDING, UNTRACKED = "running", "ended", "unknown", "pending", "untracked"
@@ -144,7 +145,11 @@ def decide(
     if status == PENDING:
         return Decision(Action.CREATE, REASON_VERIFY, created)
     if status == UNTRACKED:
-        return Decision(Action.CREATE, REASON_SID_UNKNOWN, created)
+        # a session may run for it: a second start would only answer code 53, so none is
+        # planned unless asked for (--replace); the plan lists it as untracked instead
+        if replace:
+            return Decision(Action.CREATE, REASON_SID_UNKNOWN, created)
+        return Decision(Action.NOOP, REASON_SID_UNKNOWN)
     changes = tuple(diff(recorded or {}, desired))
     if status == UNKNOWN:
         return Decision(Action.NOOP, REASON_UNKNOWN, changes)
@@ -179,6 +184,8 @@ class Live:
     detail: str | None = None  # unknown: the error, one line; ended: how we know
     http_status: int | None = None
     code: int | None = None
+    # an untracked job's session found running, with the sid learned for it (storage, events)
+    sid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +307,16 @@ class Plan:
     def unknown(self) -> list[Change]:
         return [c for c in self.changes if c.reason == REASON_UNKNOWN]
 
+    @property
+    def untracked(self) -> list[Change]:
+        """Jobs a session may run for whose sid is unknown: nothing can query or stop them."""
+        return [c for c in self.changes if c.status == UNTRACKED and c.reason == REASON_SID_UNKNOWN]
+
+    @property
+    def adopted(self) -> list[Change]:
+        """Untracked jobs whose running session was found (apply records its sid)."""
+        return [c for c in self.changes if c.reason == REASON_ADOPT]
+
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
@@ -312,7 +329,7 @@ class Plan:
         """Would apply change anything: a session, or the state (forget, drift)?"""
         return (
             bool(self.remote_changes)
-            or any(c.action == Action.FORGET for c in self.changes)
+            or any(c.action == Action.FORGET or c.reason == REASON_ADOPT for c in self.changes)
             or (self.options.refresh_only and bool(self.drift))
         )
 
@@ -397,7 +414,10 @@ def make_plan(
                     r.last_seen_running,
                 )
             )
-        if options.refresh_only:
+        adopted = r is not None and r.status == UNTRACKED and _found(info)
+        if adopted:
+            status = RUNNING  # planned as the running session it is; apply records the sid
+        if options.refresh_only and not adopted:
             continue
         decision = decide(
             d.spec if d else None,
@@ -406,6 +426,12 @@ def make_plan(
             replace=name in options.replace,
             destroy=options.destroy,
         )
+        if adopted and decision.action == Action.NOOP:
+            decision = Decision(Action.NOOP, REASON_ADOPT, decision.fields)
+        if options.refresh_only:
+            if adopted:
+                changes.append(Change(name, Action.NOOP, REASON_ADOPT, detail=info.detail))
+            continue
         protect = d.protect if d is not None and not options.destroy else bool(r and r.protect)
         changes.append(
             Change(
@@ -426,6 +452,10 @@ def make_plan(
         diagnostics.extend(_job_diagnostics(name, d, r, status, decision, options, info))
     changes.sort(key=lambda c: c.sort_key)
     return Plan(changes, drift, diagnostics, options, lineage, serial)
+
+
+def _found(info: Live | None) -> bool:
+    return info is not None and info.sid is not None and info.status == RUNNING
 
 
 def _status(recorded: Recorded, info: Live | None) -> str:
@@ -475,7 +505,11 @@ def _job_diagnostics(
             + ("" if d is None else ". Re-run plan when the API answers again"),
             **where,
         )
-    if decision.reason == REASON_SID_UNKNOWN and decision.action == Action.NOOP:
+    if (
+        decision.reason == REASON_SID_UNKNOWN
+        and decision.action == Action.NOOP
+        and status != UNTRACKED  # untracked jobs are a category of their own in the plan
+    ):
         yield Diagnostic(
             "warning",
             f"job {name}: a session may run for it but its sid is unknown",

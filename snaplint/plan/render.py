@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from snaplint.plan import jobs
 from snaplint.plan.changes import (
+    REASON_ADOPT,
     REASON_DESTROY,
     REASON_ENDED,
     REASON_REQUESTED,
@@ -115,6 +116,8 @@ def headline(change: Change) -> str:
         )
     if r == REASON_SID_UNKNOWN:
         return f"# {addr}: a session may run but its sid is unknown; it cannot be stopped"
+    if r == REASON_ADOPT:
+        return f"# {addr}: its session was found running; apply records its sid ({change.detail})"
     return f"# {addr} is up to date"
 
 
@@ -139,10 +142,16 @@ def render_plan(
                 "and starts or stops nothing."
             )
             out.append("")
-    shown = [c for c in plan.changes if c.action != Action.NOOP or c.reason]
+    untracked = plan.untracked
+    shown = [
+        c for c in plan.changes if (c.action != Action.NOOP or c.reason) and c not in untracked
+    ]
     if plan.options.refresh_only:
-        shown = []
-    if not plan.options.refresh_only and not any(c.action != Action.NOOP for c in plan.changes):
+        shown = plan.adopted
+    if untracked:
+        out.extend(untracked_lines(untracked, color=color))
+    acting = plan.adopted or any(c.action != Action.NOOP for c in plan.changes)
+    if not plan.options.refresh_only and not acting:
         if not plan.errors:
             out.append(_paint("No changes.", "1;32", color) + f" {nothing}")
             out.append("")
@@ -159,7 +168,7 @@ def render_plan(
     for d in plan.diagnostics:
         out.extend(diagnostic_lines(d, color=color))
         out.append("")
-    if not plan.options.refresh_only and any(c.action != Action.NOOP for c in plan.changes):
+    if not plan.options.refresh_only and acting:
         out.append(_paint(summary_line(plan), "1", color))
         forget = plan.count(Action.FORGET)
         if forget:
@@ -169,10 +178,42 @@ def render_plan(
 
 def summary_line(plan: Plan) -> str:
     s = plan.summary()
+    extra = ""
+    if plan.adopted:
+        extra += f", {len(plan.adopted)} to adopt"
+    if plan.untracked:
+        extra += f"; {len(plan.untracked)} untracked"
     return (
         f"Plan: {s['start']} to start, {s['update']} to update, {s['replace']} to replace, "
-        f"{s['stop']} to stop."
+        f"{s['stop']} to stop{extra}."
     )
+
+
+def untracked_lines(changes: list[Change], *, color: bool = False) -> list[str]:
+    """The untracked jobs, a category of their own: a session may run, billed, for each, but
+    without its sid nothing can query or stop it."""
+    out = [
+        _paint(
+            "Untracked sessions: a session may run for these jobs, but its sid is unknown",
+            "1;33",
+            color,
+        ),
+        "",
+    ]
+    for c in changes:
+        spec = c.before or c.after or {}
+        where = f"cname {value_text(spec.get('cname'))}, uid {value_text(spec.get('uid'))}"
+        out.append(f"  # job.{c.name} ({where}): {c.detail or 'start answer lost'}")
+    out.append("")
+    out.append(
+        "  No start is planned for them (it would answer code 53 while the session runs). "
+        "Without a sid no call can stop them: they end at maxIdleTime once the channel is "
+        "idle. `snaplint import NAME --resource-id ID --sid SID` adopts one whose sid you "
+        "know (from its screenshots' object keys or the notifications); `snaplint apply "
+        "--replace NAME` tries a new start."
+    )
+    out.append("")
+    return out
 
 
 def drift_lines(d: Drift) -> list[str]:
@@ -424,7 +465,7 @@ class Events:
         changes = {
             "add": s["start"] + s["replace"],
             "change": s["update"],
-            "import": 0,
+            "import": len(plan.adopted),  # untracked sessions found and adopted
             "remove": s["stop"] + s["replace"],
             "operation": operation,
             # snaplint's own words, additive to Terraform's keys
@@ -434,6 +475,8 @@ class Events:
             "stop": s["stop"],
             "forget": s.get("forget", 0),
         }
+        if plan.untracked:  # sessions that may run, unknown to state (issue: no silent orphan)
+            changes["untracked"] = len(plan.untracked)
         if operation == "plan" or done is None:
             message = summary_line(plan)
         else:
