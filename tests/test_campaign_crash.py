@@ -160,12 +160,46 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
         assert session["captureInterval"] == interval, name
     print(f"final: {JOBS} sessions, {len(untracked)} with a sid lost to a kill (untracked)")
 
-    # nothing left to do but check the untracked ones (each apply verifies they still run)
+    # the untracked ones are reported as such, with their evidence; no second start is planned
     code, events = project.events("plan", "--detailed-exitcode")
-    changes = {
+    planned = {
+        e["change"]["resource"]["resource_name"]: e["change"]
+        for e in events
+        if e["type"] == "planned_change"
+    }
+    assert {n for n, c in planned.items() if c["action"] != "no-op"} == set()
+    assert {n for n, c in planned.items() if c.get("reason") == "sid_unknown"} == set(untracked)
+    [summary] = [e for e in events if e["type"] == "change_summary"]
+    assert summary["changes"].get("untracked", 0) == len(untracked)
+    assert code == 0
+    if not untracked:
+        return
+    code, out, err = project.run_process("destroy", "--auto-approve", "--target", untracked[0])
+    assert code == 1 and "may still run" in err and f"job.{untracked[0]}: cname" in err
+    # their screenshots name their sids: given the emulator's storage folder, plan learns
+    # them, confirmed by query, and apply records them — every running session is known
+    for i in range(JOBS):
+        project.emu.publish("1001", cname=f"chan-{i:03d}")
+    project.emu.advance(2 * interval)
+    project.env["SNAPLINT_EMULATOR_STORAGE"] = str(project.emu.storage_dir)
+    project.monkeypatch.setenv("SNAPLINT_EMULATOR_STORAGE", str(project.emu.storage_dir))
+    code, events = project.events("plan", "--detailed-exitcode")
+    [summary] = [e for e in events if e["type"] == "change_summary"]
+    found = {
         e["change"]["resource"]["resource_name"]
         for e in events
-        if e["type"] == "planned_change" and e["change"]["action"] != "no-op"
+        if e["type"] == "planned_change"
+        # adopted as they are, or (started with an earlier phase's spec) adopted and replaced
+        and (e["change"].get("reason") == "adopt_learned_sid" or e["change"]["action"] == "replace")
     }
-    assert changes == set(untracked)
-    assert code == (2 if untracked else 0)
+    assert code == 2 and found == set(untracked), events
+    assert summary["changes"]["import"] == sum(
+        1 for e in events if e.get("change", {}).get("reason") == "adopt_learned_sid"
+    )
+    code, out, err = project.run_process("apply", "--auto-approve", timeout=300)
+    assert code == 0, out + err
+    running = {s["cname"]: s for s in project.emu.sessions() if s["state"] == "running"}
+    for name, rec in stored_state(project)["jobs"].items():
+        assert rec["status"] == "running", (name, rec)
+        assert rec["sid"] == running[rec["cname"]]["sid"], name
+    print(f"adopted {len(untracked)} untracked sessions from the sids in their screenshots")

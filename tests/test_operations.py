@@ -68,8 +68,8 @@ class RecordingView:
         return "\n".join(str(a) for _, args in self.calls for a in args)
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
+@pytest.fixture(name="root")
+def root_fixture(tmp_path: Path) -> Path:
     (tmp_path / "jobs").mkdir()
     (tmp_path / ".snaplint.yaml").write_text("plan:\n  parallelism: 2\n")
     for i, name in enumerate(("alpha", "beta")):

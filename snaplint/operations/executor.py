@@ -142,6 +142,8 @@ class Executor:
                 job = self.state.jobs.get(name)
                 if w.desired is not None and job is not None and job.status != PENDING:
                     job.protect = w.desired.protect
+                    if not job.spec and job.status == RUNNING:
+                        job.spec = w.desired.spec  # lastApplied was unknown (see the plan)
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from snaplint.state.backends import Backend
-from snaplint.state.codec import JobState, State, now_iso
+from snaplint.state.codec import JobState, State, StateError, now_iso
 
 JOURNAL_VERSION = 1
 STEPS = ("acquire", "start", "update", "stop", "forget")
@@ -100,10 +100,25 @@ class Journal:
         return record
 
 
+class JournalError(StateError):
+    """A journal record that cannot be read: the interrupted apply it belongs to cannot be
+    finished safely, so nothing may go on as if it were not there."""
+
+
 def read(backend: Backend) -> list[Record]:
-    """Every decodable record of the backend's journal (a torn last line is dropped)."""
-    records = [Record.decode(line) for line in backend.journal_read()]
-    return [r for r in records if r is not None]
+    """Every record of the backend's journal (a torn last line, cut short by a crash mid-
+    append, never reaches here); :class:`JournalError` names a damaged one by number."""
+    records = []
+    for number, line in enumerate(backend.journal_read(), 1):
+        record = Record.decode(line)
+        if record is None:
+            raise JournalError(
+                f"the journal of {backend.describe()} is damaged: record {number} cannot be "
+                "read. It holds the API calls of an interrupted apply; check which sessions "
+                "run for its jobs before removing that record or the journal"
+            )
+        records.append(record)
+    return records
 
 
 def unfolded(records: list[Record], state: State) -> list[Record]:

@@ -42,10 +42,54 @@ def read_state(store: StateStore) -> tuple[State, bool, int]:
     try:
         stored = store.read()
     except StateError as exc:
-        raise OperationError(f"cannot read the state {store.describe()}: {exc}") from exc
+        raise OperationError(
+            f"cannot read the state {store.describe()}: {exc}\n{_backup_hint(store)}"
+        ) from exc
+    if stored is None:
+        _refuse_fresh_start(store)
     state = stored or State.new()
-    recovered, records = journal.recover(store.backend, state)
+    try:
+        recovered, records = journal.recover(store.backend, state)
+    except StateError as exc:
+        raise OperationError(str(exc)) from exc
     return recovered, stored is not None, len(records)
+
+
+def _backup_hint(store: StateStore) -> str:
+    """How to get the version before the last write back (every unreadable-state error)."""
+    backend = store.backend
+    if getattr(backend, "name", "") == "file":
+        where = store.describe()
+        return (
+            f"The version before the last write is kept in {where}.backup: check it "
+            f"(`python -m json.tool {where}.backup`), then restore it with "
+            f"`cp {where}.backup {where}` and run `snaplint plan`."
+        )
+    return (
+        "The version before the last write is kept beside it in the same backend (its backup "
+        "column): see docs/state-backends.md for restoring it."
+    )
+
+
+def _refuse_fresh_start(store: StateStore) -> None:
+    """No state, yet a journal or a backup of one: it was deleted or moved, and starting
+    afresh would forget running sessions (and start them a second time)."""
+    backend = store.backend
+    left: list[str] = []
+    try:
+        if backend.journal_read():
+            left.append("a journal of an interrupted apply")
+        if backend.read_backup() is not None:
+            left.append("a backup of an earlier state")
+    except Exception:  # a backend that cannot tell: reading the state already worked
+        return
+    if left:
+        raise OperationError(
+            f"there is no state at {store.describe()}, but there is {' and '.join(left)}: "
+            "the state was deleted or moved, and starting afresh would lose track of running "
+            f"sessions. {_backup_hint(store)} To really start afresh, remove those files too "
+            "(after stopping the sessions they record)."
+        )
 
 
 def recorded(state: State) -> list[Any]:

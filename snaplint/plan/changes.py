@@ -95,7 +95,8 @@ REASON_SID_UNKNOWN = "sid_unknown"
 REASON_NO_CONFIG = "delete_because_no_resource_config"
 REASON_DESTROY = "delete_because_destroy"
 REASON_UNKNOWN = "status_unknown"
-REASON_ADOPT = "adopt_learned_sid"  # an untracked job's sid was learned (storage, events)
+REASON_ADOPT = "adopt_learned_sid"
+REASON_SPEC_UNKNOWN = "last_applied_unknown"  # lastApplied missing or null in the state  # an untracked job's sid was learned (storage, events)
 
 # live status of a recorded job, after refresh (or as recorded with --refresh=false)
 RUNNING, ENDED, UNKNOWN, PENDING, UNTRACKED = "running", "ended", "unknown", "pending", "untracked"
@@ -150,6 +151,10 @@ def decide(
         if replace:
             return Decision(Action.CREATE, REASON_SID_UNKNOWN, created)
         return Decision(Action.NOOP, REASON_SID_UNKNOWN)
+    if not recorded and status == RUNNING and not replace:
+        # what the session was started with is not recorded: nothing to compare, so no
+        # replace; apply records the manifest's spec as its last-applied one
+        return Decision(Action.NOOP, REASON_SPEC_UNKNOWN)
     changes = tuple(diff(recorded or {}, desired))
     if status == UNKNOWN:
         return Decision(Action.NOOP, REASON_UNKNOWN, changes)
@@ -517,6 +522,15 @@ def _job_diagnostics(
             + "; without the sid it cannot be queried or stopped: it ends on its own after "
             "maxIdleTime without publishers. `snaplint import` it if you know the sid, or "
             f"`snaplint state rm {name}` to forget it",
+            **where,
+        )
+    if decision.reason == REASON_SPEC_UNKNOWN:
+        yield Diagnostic(
+            "warning",
+            f"job {name}: the state does not record what its session was started with",
+            "its lastApplied is missing, so changes cannot be detected; apply records the "
+            f"manifest's spec as the session's (`snaplint apply --replace {name}` restarts it "
+            "with the manifest's, if it may differ)",
             **where,
         )
     if d is not None and d.unset_secrets and decision.action in (Action.NOOP, Action.UPDATE):
