@@ -56,3 +56,52 @@ def signed_headers(body: bytes, secret: str, *, v1: bool = True, v2: bool = True
     if v1:
         headers[HEADER_V1] = sign_v1(body, secret)
     return headers
+
+
+def call_wsgi(
+    app: Any,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    *,
+    content_length: bool = True,
+    environ: dict[str, Any] | None = None,
+) -> tuple[int, dict[str, str], Any]:
+    """Call a WSGI ``app`` once without a server: ``(status, headers, decoded JSON body)``.
+
+    For checking a receiver mounted in your own application, and for tests. ``headers`` are
+    HTTP header names (``Agora-Signature-V2``…); ``content_length=False`` sends none."""
+    import io
+
+    env: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    if content_length:
+        env["CONTENT_LENGTH"] = str(len(body))
+    for name, value in (headers or {}).items():
+        key = name.upper().replace("-", "_")
+        env[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+    env.update(environ or {})
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info=None):
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = dict(response_headers)
+
+    chunks = b"".join(app(env, start_response))
+    return answer["status"], answer["headers"], json.loads(chunks) if chunks else None

@@ -185,8 +185,22 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+INT64 = 1 << 63  # stores keep integers as signed 64-bit
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and -INT64 <= value < INT64
+
+
+def _is_text(value: Any) -> bool:
+    """A string a store can keep: valid UTF-8 (no lone surrogate) and no NUL."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_event(
@@ -204,33 +218,33 @@ def parse_event(
     if not isinstance(data, dict):
         return Malformed("the body is not a JSON object")
     notice_id = data.get("noticeId")
-    if not isinstance(notice_id, str) or not notice_id or len(notice_id) > MAX_NOTICE_ID:
+    if not _is_text(notice_id) or not notice_id or len(notice_id) > MAX_NOTICE_ID:
         return Malformed(
             f"noticeId must be a non-empty string of at most {MAX_NOTICE_ID} characters"
         )
     for key in ("productId", "eventType", "notifyMs"):
         if not _is_int(data.get(key)):
-            return Malformed(f"{key} must be an integer")
+            return Malformed(f"{key} must be a (64-bit) integer")
     payload = data.get("payload")
     if not isinstance(payload, dict):
         return Malformed("payload must be a JSON object")
     fields: dict[str, Any] = {}
     for key in ("cname", "sid"):
         value = payload.get(key)
-        if value is not None and not isinstance(value, str):
+        if value is not None and not _is_text(value):
             return Malformed(f"payload.{key} must be a string")
         fields[key] = value
-    if fields["sid"] is None and isinstance(data.get("sid"), str):
+    if fields["sid"] is None and _is_text(data.get("sid")):
         fields["sid"] = data["sid"]
     uid = payload.get("uid")
     if uid is not None:
-        if not isinstance(uid, str) and not _is_int(uid):
+        if not _is_text(uid) and not _is_int(uid):
             return Malformed("payload.uid must be a string")
         uid = str(uid)
     for key in ("sequence", "sendts", "serviceType"):
         value = payload.get(key)
         if value is not None and not _is_int(value):
-            return Malformed(f"payload.{key} must be an integer")
+            return Malformed(f"payload.{key} must be a (64-bit) integer")
         fields[key] = value
     details = payload.get("details", {})
     if details is None:
