@@ -193,7 +193,9 @@ def run_receiver(
     """Receive notifications for the project at ``project_root`` until SIGTERM/SIGINT.
 
     Events go to ``store``, by default the SQLite store in ``<project_root>/.snaplint/``
-    (closed again on return; a given store is left open). With ``retention_days``, events
+    (closed again on return; a given store is left open). A store that does not answer at
+    start raises :class:`~snaplint.notifications.store.StoreError`; once running, store
+    failures are answered 503 and logged. With ``retention_days``, events
     received longer ago are deleted at start and then hourly (``None`` keeps everything).
     """
     if secrets is None:
@@ -203,6 +205,7 @@ def run_receiver(
     stop_pruning = threading.Event()
     pruner: threading.Thread | None = None
     try:
+        events.ping()  # a store that cannot answer now fails the start, with its reason
         if retention_days is not None:
             _prune(events, retention_days)
             pruner = threading.Thread(
