@@ -1,6 +1,6 @@
 """Receive Agora's Cloud Recording notifications (NCS webhooks) and keep them as events.
 
-No CLI and no printing here: the CLI (``snaplint receive``, ``snaplint status``) calls this.
+No CLI and no printing here: the CLI (a receiver command, ``status``) calls this.
 
 - :mod:`.signature` — ``Agora-Signature-V2`` / ``Agora-Signature`` verification, :class:`Secrets`
 - :mod:`.events` — :func:`parse_event`: a body → :class:`Event` or :class:`Malformed`

@@ -17,8 +17,8 @@ with the same columns, deduplication and order as the SQLite store (:mod:`.store
 
 psycopg is imported only when a store is made. The connection string's password never
 appears in an error: messages name the server as ``postgres://user@host:port/dbname``.
-Connections are pooled per process (``max_connections``, default 4: one per receiver thread
-that writes at the same moment); a broken one is dropped and replaced on the next call.
+Connections are pooled per process (``max_connections``, default 8: one per receiver thread,
+as ``run_receiver`` runs 8 for PostgreSQL); a broken one is dropped and replaced on the next call.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class PostgresEventStore:
         conninfo: str = "",
         *,
         schema: str = DEFAULT_SCHEMA,
-        max_connections: int = 4,
+        max_connections: int = 8,
         wait_timeout: float = 5.0,
     ) -> None:
         """``conninfo``: a libpq connection string or URI ("" = the ``PG*`` environment
