@@ -88,3 +88,13 @@ def test_invalid_secrets_are_refused_without_quoting_them(default, per_app):
     with pytest.raises(ValueError) as err:
         Secrets(default, per_app)
     assert "padded" not in str(err.value)
+
+
+def test_secrets_from_the_environment():
+    env = {"SNAPLINT_NCS_SECRET": "secret", f"SNAPLINT_NCS_SECRET_{APP_B}": "other", "X": "y"}
+    secrets = Secrets.from_env(env)
+    assert secrets.has_default and secrets.app_ids == (APP_B,)
+    assert secrets.verify(BODY, v2=V2, v1=None).app_id is None
+    assert secrets.verify(BODY, v2=sign_v2(BODY, "other"), v1=None).app_id == APP_B
+    with pytest.raises(ValueError):
+        Secrets.from_env({"SNAPLINT_NCS_SECRET": ""})

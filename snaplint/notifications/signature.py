@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 HEADER_V2 = "Agora-Signature-V2"
 HEADER_V1 = "Agora-Signature"
+ENV_PREFIX = "SNAPLINT_NCS_SECRET"
 # the same headers as a WSGI environ names them
 ENVIRON_V2 = "HTTP_AGORA_SIGNATURE_V2"
 ENVIRON_V1 = "HTTP_AGORA_SIGNATURE"
@@ -93,6 +94,21 @@ class Secrets:
         if self._default is None and not apps:
             raise ValueError("no notification secret given (a default or one per App ID)")
         self._apps = apps
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, prefix: str = ENV_PREFIX) -> Secrets:
+        """Secrets from environment variables: ``SNAPLINT_NCS_SECRET`` (the default) and
+        ``SNAPLINT_NCS_SECRET_<App ID>`` (one App ID's). Raises ``ValueError`` when none is
+        set. Secrets belong in the environment or a secrets manager, never in project files."""
+        import os
+
+        source = os.environ if env is None else env
+        per_app = {
+            name[len(prefix) + 1 :]: value
+            for name, value in source.items()
+            if name.startswith(prefix + "_") and value
+        }
+        return cls(source.get(prefix) or None, per_app)
 
     @property
     def app_ids(self) -> tuple[str, ...]:
