@@ -92,7 +92,7 @@ class ReceiverServer:
         self._map: dict[int, Any] = getattr(self._server, "map", None) or self._server._map
         self._listeners = [o for o in self._map.values() if isinstance(o, BaseWSGIServer)]
         self._stopping = threading.Event()
-        self._stopped = threading.Event()
+        self._signal: int | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -117,12 +117,13 @@ class ReceiverServer:
         try:
             while not self._stopping.is_set():
                 wasyncore.loop(timeout=1.0, map=self._map, use_poll=True, count=1)
+            if self._signal is not None:  # logged here: a signal handler should not log
+                log.info("received %s: draining", signal.Signals(self._signal).name)
             self._drain(wasyncore)
         finally:
             self._close(wasyncore)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-            self._stopped.set()
 
     def start(self) -> ReceiverServer:
         """Serve in a background thread (no signal handling); :meth:`stop` ends it."""
@@ -141,7 +142,7 @@ class ReceiverServer:
             self._thread.join(self.drain_timeout + 10)
 
     def _on_signal(self, signum: int, frame: Any) -> None:
-        log.info("received %s: draining", signal.Signals(signum).name)
+        self._signal = signum
         self._stopping.set()
         self._wake()
 
