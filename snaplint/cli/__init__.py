@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_",
     "force-unlock": "force_unlock",
     "workspace": "workspace",
+    "notifications": "notifications",
 }
 
 
