@@ -1,6 +1,6 @@
 """The README quickstart's first command, run as written in a copy of the repository: install
 into a fresh virtual environment, lint, plan and apply ``examples/`` against the embedded
-emulator, then plan again — which must report no changes."""
+emulator, plan again — which must report no changes — and show each job's status."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def first_command(readme: str) -> str:
 
 def test_readme_quickstart_from_a_fresh_venv(repo: Path, tmp_path: Path) -> None:
     command = first_command((repo / "README.md").read_text())
-    assert "snaplint apply" in command and command.rstrip().endswith("plan examples")
+    assert "snaplint apply" in command and command.rstrip().endswith("status examples")
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
         cwd=repo,
@@ -51,7 +51,8 @@ def test_readme_quickstart_from_a_fresh_venv(repo: Path, tmp_path: Path) -> None
     assert "Plan: 4 to start, 0 to update, 0 to replace, 0 to stop." in out
     assert "local emulator" in out
     assert "Apply complete! 4 started" in out
-    assert out.rstrip().endswith("No changes. The live sessions match the manifests.")
+    assert "No changes. The live sessions match the manifests." in out
+    assert "job.classroom-math-101: running, sid " in out  # status, last
     assert (work / "examples" / ".snaplint" / "state.json").is_file()
     # the demo keys are not in the state: only their salted hashes and variable names
     state = (work / "examples" / ".snaplint" / "state.json").read_text()

@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "force-unlock": "force_unlock",
     "workspace": "workspace",
     "notifications": "notifications",
+    "status": "status",
 }
 
 

@@ -29,7 +29,7 @@ def _bool(value: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false (got {value!r})")
 
 
-def _duration(value: str) -> float:
+def duration(value: str) -> float:
     from snaplint.plan.saved import parse_duration
 
     try:
@@ -60,7 +60,7 @@ def add_workspace_argument(p: argparse.ArgumentParser) -> None:
 def add_lock_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lock-timeout",
-        type=_duration,
+        type=duration,
         default=0.0,
         metavar="DURATION",
         help="wait this long for the state lock (e.g. 30s, 5m; default 0: fail at once)",

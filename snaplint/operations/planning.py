@@ -140,7 +140,7 @@ def refresh_state(
 ) -> dict[str, Live]:
     from snaplint.operations.refresh import refresh
 
-    wanted = {name: job for name, job in state.jobs.items() if _targeted(name, options)}
+    wanted = {name: job for name, job in state.jobs.items() if targeted(name, options)}
     return refresh(
         client,
         wanted,
@@ -171,7 +171,7 @@ def learn_sids(
     folder = emulator_storage(settings, client)
     found: dict[str, Live] = {}
     for job in state:
-        if job.status != UNTRACKED or not _targeted(job.name, options):
+        if job.status != UNTRACKED or not targeted(job.name, options):
             continue
         evidence = job.evidence or "its start answer was lost"
 
@@ -250,7 +250,7 @@ def _loopback(client: Any) -> bool:
     return is_loopback_host(urlsplit(endpoints[0]).hostname)
 
 
-def _targeted(name: str, options: PlanOptions) -> bool:
+def targeted(name: str, options: PlanOptions) -> bool:
     return (not options.targets or name in options.targets) and name not in options.excludes
 
 
