@@ -379,3 +379,13 @@ def test_state_codec_round_trip_and_versions():
         decode(b"{")
     with pytest.raises(StateError, match="not a snaplint state"):
         decode(b"{}")
+
+
+def test_postgres_without_its_extra_names_the_extra(tmp_path, monkeypatch) -> None:
+    import sys
+
+    from snaplint.state.backends import BackendError, open_backend
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    with pytest.raises(BackendError, match=r"pip install 'agora-snaplint\[postgres\]'"):
+        open_backend({"backend": "postgres"}, project_root=tmp_path, env={})

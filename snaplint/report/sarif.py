@@ -53,7 +53,7 @@ def to_sarif(result: LintResult, options: ReportOptions) -> dict[str, Any]:
         "name": "snaplint",
         "version": version,
         "semanticVersion": version,
-        "informationUri": "https://pypi.org/project/snaplint/",
+        "informationUri": "https://pypi.org/project/agora-snaplint/",
         "rules": rules,
     }
     return {

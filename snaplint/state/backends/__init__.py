@@ -206,6 +206,9 @@ def open_backend(
 
             from snaplint.state.backends import postgres
         except ImportError as exc:
-            raise BackendError(f"the postgres state backend is not available: {exc}") from exc
+            raise BackendError(
+                "the postgres state backend needs its driver, an optional extra: "
+                f"pip install 'agora-snaplint[postgres]' ({exc})"
+            ) from exc
         return postgres.open_from_env(env, workspace=workspace or DEFAULT_WORKSPACE)
     raise BackendError(f"unknown state backend {kind!r} (file or postgres)")
