@@ -9,14 +9,14 @@ from types import SimpleNamespace
 import pytest
 
 from snaplint.agora import client as api
-from snaplint.operations import journal
 from snaplint.operations.executor import Executor
-from snaplint.operations.journal import Journal
 from snaplint.operations.outcomes import FAILED, SUCCEEDED, UNTOUCHED, job_work
 from snaplint.plan.changes import Desired, Live, make_plan
 from snaplint.plan.updates import update_request
+from snaplint.state import journal
 from snaplint.state.backends.file import FileBackend
 from snaplint.state.codec import JobState, StateStore
+from snaplint.state.journal import Journal
 from tests.test_plan import BASE, INTERVAL, KEY, SUBS, recorded, spec
 
 APP = BASE["appId"]

@@ -183,6 +183,12 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
     project.emu.advance(2 * interval)
     project.env["SNAPLINT_EMULATOR_STORAGE"] = str(project.emu.storage_dir)
     project.monkeypatch.setenv("SNAPLINT_EMULATOR_STORAGE", str(project.emu.storage_dir))
+    _, text, _ = project.run("plan")
+    unlearned = {
+        line.split()[1].removeprefix("job.")
+        for line in text.splitlines()
+        if line.startswith("  # job.") and "sid not learned:" in line
+    }
     code, events = project.events("plan", "--detailed-exitcode")
     [summary] = [e for e in events if e["type"] == "change_summary"]
     found = {
@@ -192,7 +198,9 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
         # adopted as they are, or (started with an earlier phase's spec) adopted and replaced
         and (e["change"].get("reason") == "adopt_learned_sid" or e["change"]["action"] == "replace")
     }
-    assert code == 2 and found == set(untracked), events
+    # each untracked job is adopted, or still listed as untracked with why its sid is unknown
+    assert found | unlearned == set(untracked) and not found & unlearned, (found, unlearned)
+    assert code == (2 if found else 0), events
     assert summary["changes"]["import"] == sum(
         1 for e in events if e.get("change", {}).get("reason") == "adopt_learned_sid"
     )
@@ -200,6 +208,12 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
     assert code == 0, out + err
     running = {s["cname"]: s for s in project.emu.sessions() if s["state"] == "running"}
     for name, rec in stored_state(project)["jobs"].items():
+        if name in unlearned:
+            assert rec["status"] == "untracked" and rec["evidence"], (name, rec)
+            continue
         assert rec["status"] == "running", (name, rec)
         assert rec["sid"] == running[rec["cname"]]["sid"], name
-    print(f"adopted {len(untracked)} untracked sessions from the sids in their screenshots")
+    print(
+        f"adopted {len(found)} of {len(untracked)} untracked sessions from the sids in their "
+        f"screenshots; {len(unlearned)} reported untracked with their evidence"
+    )

@@ -24,13 +24,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snaplint.operations.journal import PHASES, STEPS, Record
 from snaplint.plan import jobs
 from snaplint.plan import saved as planfile
 from snaplint.plan.changes import Action, Change, Diagnostic, Drift, Plan, PlanOptions
 from snaplint.plan.diff import MISSING, FieldChange
 from snaplint.plan.saved import PlanFileError, SavedPlan
 from snaplint.state.codec import STATUSES, JobState, State, StateError, decode, encode
+from snaplint.state.journal import PHASES, STEPS, Record
 
 EXAMPLES = int(os.environ.get("SNAPLINT_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from snaplint.operations import journal
-from snaplint.operations.journal import Journal, Record, fold, recover, unfolded
+from snaplint.state import journal
 from snaplint.state.backends.file import FileBackend
 from snaplint.state.codec import JobState, State, StateStore, decode, encode
+from snaplint.state.journal import Journal, Record, fold, recover, unfolded
 
 SESSION = {
     "appId": "0123456789abcdef0123456789abcdef",

@@ -24,6 +24,7 @@ from typing import Any
 from snaplint.config import Config, ConfigError
 from snaplint.findings import references as refs
 from snaplint.findings.diagnostics import Diagnostic, Finding, Span
+from snaplint.findings.result import LintResult as LintResult  # its home; re-exported
 from snaplint.findings.rule import RuleContext, is_suppressible, option_defaults, project_fields
 from snaplint.lint import schema, suppressions
 from snaplint.lint.manifest import (
@@ -56,24 +57,6 @@ class LintOptions:
     ignore: list[str] = field(default_factory=list)
     stdin_filename: str | None = None
     report_only: set[str] | None = None  # real paths: report findings only for these files
-
-
-@dataclass
-class LintResult:
-    diagnostics: list[Diagnostic]
-    sources: dict[str, Source]
-    documents: list[Document]
-    files: list[str]  # display paths, in lint order
-    # Documents checked; differs from len(documents) when a runner (cache, workers) did not
-    # keep every document in memory.
-    document_count: int = -1
-
-    def __post_init__(self) -> None:
-        if self.document_count < 0:
-            self.document_count = len(self.documents)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
 
 
 @dataclass(slots=True)

@@ -209,8 +209,8 @@ def request_bodies(
 def _save_state_only(store: StateStore, planned: Planned) -> None:
     """Refresh results and protection flags, recorded without any API call."""
     from snaplint.operations.executor import Executor
-    from snaplint.operations.journal import Journal
     from snaplint.operations.outcomes import job_work
+    from snaplint.state.journal import Journal
 
     work = job_work(planned.plan, planned.desired, {}, planned.live)
     executor = Executor(None, Journal.for_state(store.backend, planned.state), planned.state, work)
@@ -227,7 +227,6 @@ def _execute(
     operation: str,
 ) -> ApplyResult:
     from snaplint.operations.executor import Executor
-    from snaplint.operations.journal import Journal
     from snaplint.operations.outcomes import (
         FAILED,
         UNTOUCHED,
@@ -236,6 +235,7 @@ def _execute(
         summary_counts,
     )
     from snaplint.operations.planning import connect
+    from snaplint.state.journal import Journal
 
     plan = planned.plan
     client = planned.client

@@ -6,7 +6,7 @@
 before its next start. Within a phase, jobs run in parallel (``parallelism``, default 4); the
 client's shared token bucket keeps all threads under the App ID's rate limit.
 
-Every API call is journaled (:mod:`snaplint.operations.journal`): the intent is made durable before the
+Every API call is journaled (:mod:`snaplint.state.journal`): the intent is made durable before the
 call, the outcome right after, and each record is folded into the in-memory state as it is
 written. ``acquire`` runs immediately before its ``start`` in the same thread (a resourceId
 lives 5 minutes; the docs ask for start within seconds).
@@ -46,7 +46,6 @@ from snaplint.agora.exceptions import (
     TransportError,
     WorkerNotFoundError,
 )
-from snaplint.operations.journal import Journal, Record, fold
 from snaplint.operations.outcomes import (
     FAILED,
     SUCCEEDED,
@@ -72,6 +71,7 @@ from snaplint.plan.changes import (
 )
 from snaplint.plan.updates import update_request
 from snaplint.state.codec import JobState, State, now_iso
+from snaplint.state.journal import Journal, Record, fold
 
 DEFAULT_PARALLELISM = 4
 RESOURCE_TTL = 300.0  # seconds a resourceId may wait for its start (API-26)
@@ -455,11 +455,11 @@ class Executor:
             if (
                 isinstance(exc, TaskConflictError)
                 and previous is not None
-                and previous.status == UNTRACKED
+                and previous.status in (UNTRACKED, PENDING)
                 and previous.resource_id
             ):
-                # the session that runs is the earlier untracked one: keep its resourceId,
-                # which its sid (once learned) is queried and stopped with
+                # the session that runs is the one an earlier, unanswered start began: keep
+                # its resourceId, which its sid (once learned) is queried and stopped with
                 base = {**base, "resource_id": previous.resource_id}
             self.record(
                 Record(

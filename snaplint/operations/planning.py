@@ -36,7 +36,7 @@ def open_store(settings: Settings) -> StateStore:
 def read_state(store: StateStore) -> tuple[State, bool, int]:
     """The state (a new one when none exists), whether it exists, and how many journal
     records of an interrupted apply were folded in (in memory only)."""
-    from snaplint.operations import journal
+    from snaplint.state import journal
     from snaplint.state.codec import State, StateError
 
     try:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from snaplint.operations import journal
+from snaplint.state import journal
 from snaplint.state.backends import Backend
 from snaplint.state.codec import State, StateError, decode
 

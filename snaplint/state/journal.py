@@ -22,7 +22,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from snaplint.state.backends import Backend
+from snaplint.state.backends.base import Backend
 from snaplint.state.codec import JobState, State, StateError, now_iso
 
 JOURNAL_VERSION = 1
