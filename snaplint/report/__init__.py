@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from snaplint.findings.diagnostics import Diagnostic
-    from snaplint.lint.linter import LintResult
+    from snaplint.findings.result import LintResult
 
 REPORTERS: dict[str, str] = {
     "text": "text",

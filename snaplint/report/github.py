@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from snaplint.findings.diagnostics import SEVERITY_RANK, Diagnostic
-from snaplint.lint.linter import LintResult
+from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions, repo_relative, severity_counts
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}

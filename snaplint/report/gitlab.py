@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Any, TextIO
 
-from snaplint.lint.linter import LintResult
+from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions, fingerprints, repo_relative
 
 # Code Climate severities: info, minor, major, critical, blocker

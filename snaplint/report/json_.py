@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from snaplint.lint.linter import LintResult
+from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions
 
 

@@ -19,7 +19,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from snaplint.findings.diagnostics import Diagnostic, json_path_text
-from snaplint.lint.linter import LintResult
+from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions, repo_relative
 
 

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from snaplint.findings.diagnostics import json_path_text
-from snaplint.lint.linter import LintResult
+from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions, base_dir, fingerprints, repo_relative, rule_docs
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

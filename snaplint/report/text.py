@@ -14,7 +14,7 @@ from collections import Counter
 from typing import TextIO
 
 from snaplint.findings.diagnostics import Diagnostic
-from snaplint.lint.linter import LintResult
+from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
