@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from snaplint.findings.diagnostics import JsonPath, Span, Target
+from snaplint.lint.problem import MAX_EXPANDED_NODES as MAX_EXPANDED_NODES
+from snaplint.lint.problem import Problem as Problem
 
 JOB_API_VERSION = "snaplint/v1"
 JOB_KIND = "SnapshotJob"
@@ -28,7 +30,6 @@ JOB_KIND = "SnapshotJob"
 SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": "acquire-request"}
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # snapshot manifests are a few KB; 10 MiB is generous
-MAX_EXPANDED_NODES = 250_000  # per document, after alias expansion (alias bombs)
 _BINARY_SNIFF = 8192
 
 # snaplint's own JSON files (saved plans, state) may live next to manifests
@@ -57,17 +58,6 @@ START_KEYS = frozenset(
         "transcodeOptions",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A located problem found while reading or parsing a file."""
-
-    rule: str
-    message: str
-    span: Span
-    path: JsonPath = ()
-    document: int = 0
 
 
 @dataclass
