@@ -173,7 +173,7 @@ def _memo_marker(path: Path) -> Path | None:
     import hashlib
 
     from snaplint import __version__
-    from snaplint.lint.schema import schema_dir
+    from snaplint.findings.schemafiles import schema_dir
 
     try:
         data = path.read_bytes()
