@@ -30,7 +30,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from snaplint.state.backends import BackendError, LockError, LockInfo
+from snaplint.state.backends.base import BackendError, LockError, LockInfo
 
 FILE_MODE = 0o600
 INFO_WAIT = 1.0  # a new holder writes its info right after locking: wait this long for it

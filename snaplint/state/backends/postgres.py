@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from snaplint.redaction import scrub
-from snaplint.state.backends import (
+from snaplint.state.backends.base import (
     DEFAULT_WORKSPACE,
     BackendError,
     LockError,
