@@ -25,14 +25,14 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 def test_wheel_built_from_sdist_lints_examples(repo: Path, tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     run(sys.executable, "-m", "build", "--sdist", "--outdir", dist, repo)
-    [sdist] = dist.glob("snaplint-*.tar.gz")
+    [sdist] = dist.glob("agora_snaplint-*.tar.gz")
     with tarfile.open(sdist) as tar:
         names = tar.getnames()
         tar.extractall(tmp_path / "src", filter="data")
     assert any(n.endswith("schemas/snapshot-job.schema.json") for n in names)
     [unpacked] = (tmp_path / "src").iterdir()
     run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, unpacked)
-    [wheel] = dist.glob("snaplint-*.whl")
+    [wheel] = dist.glob("agora_snaplint-*.whl")
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)

@@ -64,7 +64,7 @@ def test_postgres_tests_pass_as_a_normal_user(repo: Path) -> None:
         if made.returncode != 0:
             pytest.skip(f"system Python cannot create a virtualenv: {made.stderr.strip()[-300:]}")
         py = str(work / "venv" / "bin" / "python")
-        install = as_user(py, "-m", "pip", "install", "-q", "-e", ".[test]")
+        install = as_user(py, "-m", "pip", "install", "-q", "-e", ".[test,postgres]")
         assert install.returncode == 0, install.stderr[-2000:]
         modules = [m for m in MODULES if (work / "repo" / m).exists()]
         run = as_user(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", *modules)
