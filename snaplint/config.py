@@ -11,7 +11,7 @@ an invalid config is reported with line:column and exits 2.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,27 @@ class Config:
         return self.root if self.root is not None else Path.cwd()
 
 
+ENV_APP_ID = "AGORA_APP_ID"
+
+
+def app_id_fallback(env: Mapping[str, str], api: Mapping[str, Any]) -> str | None:
+    """The App ID of a job that does not name its own: ``AGORA_APP_ID``, then ``api.app-id``.
+
+    The one statement of App-ID precedence, used by the linter (rules that compare App IDs),
+    the plan (:func:`snaplint.plan.jobs.desired_jobs`) and the connection
+    (:func:`snaplint.agora.connection.resolve_app_id`):
+
+    1. a job's own ``spec.appId`` always wins (callers check it first);
+    2. else the environment's ``AGORA_APP_ID``;
+    3. else the project config's ``api.app-id`` (``api`` is that section);
+    4. else None — plan/apply against the embedded emulator then use its default App ID.
+
+    Empty values count as unset.
+    """
+    app = env.get(ENV_APP_ID) or api.get("app-id")
+    return app if isinstance(app, str) and app else None
+
+
 def find_config(start_paths: Sequence[str]) -> Path | None:
     """The nearest config file above the first linted path (or the working directory)."""
     starts = [p for p in start_paths if p and p != "-"] or ["."]
@@ -152,7 +173,7 @@ def _memo_marker(path: Path) -> Path | None:
     import hashlib
 
     from snaplint import __version__
-    from snaplint.lint.schema import schema_dir
+    from snaplint.findings.schemafiles import schema_dir
 
     try:
         data = path.read_bytes()

@@ -49,7 +49,9 @@ def rule_table():
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A real, throwaway PostgreSQL server for this test session (see tests/pg_server.py)."""
+    """A real, throwaway PostgreSQL server for this test session (see tests/pg_server.py);
+    its tests are skipped where the driver (the ``postgres`` extra) is not installed."""
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed")
     from tests import pg_server as pg
 
     server = pg.start()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import psycopg
 import pytest
+
+psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed")
 
 pytestmark = pytest.mark.postgres
 

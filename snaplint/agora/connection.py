@@ -3,7 +3,7 @@
 ::
 
     client, description = open_client(project_root=root, endpoint=config_endpoint,
-                                      app_id=manifest_or_config_app_id, env=os.environ)
+                                      app_id=config_app_id, env=os.environ)
 
 Settings, strongest first:
 
@@ -14,8 +14,8 @@ Settings, strongest first:
   (``SNAPLINT_CREDENTIALS_FILE``, else ``$XDG_CONFIG_HOME/snaplint/credentials`` or
   ``~/.config/snaplint/credentials``) holding ``AGORA_CUSTOMER_ID=…`` and
   ``AGORA_CUSTOMER_SECRET=…`` lines; the file must not be readable by group or others (0600);
-- App ID: ``AGORA_APP_ID`` overrides ``app_id`` (manifest ``spec.appId`` or config
-  ``api.app-id``); see :func:`resolve_app_id`.
+- App ID (of jobs without their own ``spec.appId``, which always wins): ``AGORA_APP_ID``,
+  then ``app_id`` (config ``api.app-id``); see :func:`snaplint.config.app_id_fallback`.
 
 When none of ``SNAPLINT_API_ENDPOINT`` / ``endpoint``, customer credentials or
 ``AGORA_APP_ID`` is configured, the client is backed by the **embedded emulator**
@@ -42,6 +42,7 @@ from snaplint.agora.client import (
 )
 from snaplint.agora.endpoint import EndpointError, check_endpoint
 from snaplint.agora.ratelimit import SHARED, RateLimiters
+from snaplint.config import ENV_APP_ID, app_id_fallback
 
 EMBEDDED_DIR = Path(".snaplint") / "emulator"
 EMBEDDED_DESCRIPTION = "local emulator (no Agora account configured)"
@@ -49,7 +50,6 @@ ENV_ENDPOINT = "SNAPLINT_API_ENDPOINT"
 ENV_REGION = "SNAPLINT_API_REGION"
 ENV_CUSTOMER_ID = "AGORA_CUSTOMER_ID"
 ENV_CUSTOMER_SECRET = "AGORA_CUSTOMER_SECRET"
-ENV_APP_ID = "AGORA_APP_ID"
 ENV_CREDENTIALS_FILE = "SNAPLINT_CREDENTIALS_FILE"
 
 
@@ -68,8 +68,9 @@ class Connection:
 
 
 def resolve_app_id(app_id: str | None, env: Mapping[str, str]) -> str | None:
-    """``AGORA_APP_ID`` overrides the manifest's or config's App ID."""
-    return env.get(ENV_APP_ID) or app_id
+    """The App ID of jobs without ``spec.appId``: ``AGORA_APP_ID``, then ``app_id`` (the
+    config's ``api.app-id``) — :func:`snaplint.config.app_id_fallback`."""
+    return app_id_fallback(env, {"app-id": app_id})
 
 
 def embedded_app_id(endpoint: str | None, env: Mapping[str, str]) -> str | None:
@@ -185,8 +186,8 @@ def open_client(
 ) -> tuple[CloudRecordingClient, str]:
     """A client and a one-line description of what it talks to.
 
-    ``app_id`` (from the manifest or config) is only used for the description and
-    ``client.default_app_id``; calls take the App ID explicitly.
+    ``app_id`` (the config's ``api.app-id``) only sets ``client.default_app_id``, through
+    :func:`resolve_app_id`; calls take each job's App ID explicitly.
     """
     conn = describe_connection(endpoint=endpoint, env=env, credentials_file=credentials_file)
     resolved_app = resolve_app_id(app_id, env)

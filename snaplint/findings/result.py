@@ -1,13 +1,18 @@
-"""What a lint run hands its reporters: :class:`LintResult`, a value. Reporters import this
-module, never the linter."""
+"""What a lint run produced, as a value: :class:`LintResult`.
+
+The linter (:mod:`snaplint.lint.linter`) builds it; reporters (:mod:`snaplint.report`) and the
+CLI read it. It lives here, beside the diagnostics it holds, so that a reporter imports the
+result type and never the linter (``tests/test_imports.py`` enforces that).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from snaplint.findings.diagnostics import Diagnostic
+
 if TYPE_CHECKING:
-    from snaplint.findings.diagnostics import Diagnostic
     from snaplint.lint.manifest import Document, Source
 
 

@@ -21,10 +21,10 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from snaplint.config import Config, ConfigError
+from snaplint.config import Config, ConfigError, app_id_fallback
 from snaplint.findings import references as refs
+from snaplint.findings import result as findings_result
 from snaplint.findings.diagnostics import Diagnostic, Finding, Span
-from snaplint.findings.result import LintResult as LintResult  # its home; re-exported
 from snaplint.findings.rule import RuleContext, is_suppressible, option_defaults, project_fields
 from snaplint.lint import schema, suppressions
 from snaplint.lint.manifest import (
@@ -57,6 +57,10 @@ class LintOptions:
     ignore: list[str] = field(default_factory=list)
     stdin_filename: str | None = None
     report_only: set[str] | None = None  # real paths: report findings only for these files
+
+
+# The run's result is a value of its own module: reporters import it from there, never the linter.
+LintResult = findings_result.LintResult
 
 
 @dataclass(slots=True)
@@ -163,9 +167,8 @@ class Linter:
         return contexts
 
     def _default_app_id(self) -> str | None:
-        # the precedence plan/apply use: spec.appId, then AGORA_APP_ID, then api.app-id
-        app = self.env.get("AGORA_APP_ID") or self.config.section("api").get("app-id")
-        return app if isinstance(app, str) and app else None
+        # jobs without spec.appId: the precedence plan/apply use (snaplint.config.app_id_fallback)
+        return app_id_fallback(self.env, self.config.section("api"))
 
     # -- running --
 

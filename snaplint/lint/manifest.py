@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from snaplint.findings.diagnostics import JsonPath, Span, Target
-from snaplint.lint.problems import MAX_EXPANDED_NODES as MAX_EXPANDED_NODES
-from snaplint.lint.problems import Problem as Problem
+from snaplint.lint.problem import MAX_EXPANDED_NODES as MAX_EXPANDED_NODES
+from snaplint.lint.problem import Problem as Problem
 
 JOB_API_VERSION = "snaplint/v1"
 JOB_KIND = "SnapshotJob"

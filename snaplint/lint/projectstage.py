@@ -15,13 +15,24 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from snaplint.lint.manifest import Document
 
 if TYPE_CHECKING:
     from snaplint.findings.diagnostics import Diagnostic
-    from snaplint.lint.linter import Linter
+
+
+class ProjectRun(Protocol):
+    """What the stage needs of the run that owns it (:class:`snaplint.lint.linter.Linter`):
+    the linter creates the stage and the stage calls back, without importing the linter."""
+
+    contexts: Any  # rule ID → RuleContext
+    project_rules: list[Any]
+    project_keyed: list[tuple[Callable[..., Any], Any]]  # (project_key, ctx)
+
+    def run_project_rule(self, rule: Any, ctx: Any, docs: list[Document]) -> list[Diagnostic]: ...
+
 
 NO_KEY = 0  # the rule never looks at this document
 ANY_KEY = 1  # its key could not be computed: the rule is given it whatever the others are
@@ -106,7 +117,7 @@ class ProjectStage:
 
     def __init__(
         self,
-        linter: Linter,
+        linter: ProjectRun,
         *,
         record: Callable[[Document], Record | None] | None = None,
         revive: Callable[[Record], Document] | None = None,

@@ -19,7 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from snaplint.findings.diagnostics import JsonPath, Span, Target
-from snaplint.lint.problems import MAX_EXPANDED_NODES, Problem
+from snaplint.lint.problem import MAX_EXPANDED_NODES, Problem
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from snaplint.config import app_id_fallback
 from snaplint.findings import references as refs
 from snaplint.findings.diagnostics import JsonPath
 from snaplint.lint import schema
@@ -44,7 +45,7 @@ class Job:
     """One desired snapshot job, as written in its manifest (references unresolved)."""
 
     name: str
-    app_id: str | None  # spec.appId, else AGORA_APP_ID, else config api.app-id
+    app_id: str | None  # spec.appId, else snaplint.config.app_id_fallback, else the emulator's
     cname: Any
     uid: Any
     mode: str
@@ -102,15 +103,16 @@ def desired_jobs(
 ) -> tuple[list[Job], list[JobProblem]]:
     """Jobs of every ``kind == "job"`` document, sorted by name, and the problems met.
 
-    App ID precedence: the manifest's ``spec.appId`` (explicit per job), then ``AGORA_APP_ID``,
-    then the project's ``api.app-id``, then ``default_app_id`` (the embedded emulator's).
+    App ID precedence: the manifest's ``spec.appId`` (explicit per job), then
+    :func:`snaplint.config.app_id_fallback` (``AGORA_APP_ID``, then the project's ``api.app-id``),
+    then ``default_app_id`` (the embedded emulator's).
     Raw Agora bodies are lint-only and ignored here.
     """
     env = env or {}
     jobs: dict[str, Job] = {}
     problems: list[JobProblem] = []
     identities: dict[tuple[str, str, str], str] = {}
-    fallback_app = env.get("AGORA_APP_ID") or config_app_id or default_app_id
+    fallback_app = app_id_fallback(env, {"app-id": config_app_id}) or default_app_id
     for doc in documents:
         if getattr(doc, "kind", None) != "job":
             continue

@@ -103,7 +103,7 @@ _SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": 
 @cache
 def _trie(kind: str) -> dict[str, Any]:
     """The secret paths of a document kind as a tree: one walk visits each mapping once."""
-    from snaplint.lint.schema import secret_paths
+    from snaplint.findings.schemafiles import secret_paths
 
     root: dict[str, Any] = {}
     for pattern in secret_paths(_SCHEMA_FOR_KIND[kind]):

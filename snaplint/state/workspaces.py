@@ -18,23 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from snaplint.state.backends import (
-    DEFAULT_STATE_PATH,
     DEFAULT_WORKSPACE,
-    ENV_BACKEND,
-    ENV_STATE_PATH,
     ENV_WORKSPACE,
     WORKSPACE_NAME,
+    file_state_path,
     open_backend,
 )
+from snaplint.state.backends import backend_kind as backend_kind
 
 
 def current(config_state: Mapping[str, Any], env: Mapping[str, str], flag: str | None) -> str:
     """The selected workspace: the flag, the environment, the config, or ``default``."""
     return flag or env.get(ENV_WORKSPACE) or config_state.get("workspace") or DEFAULT_WORKSPACE
-
-
-def backend_kind(config_state: Mapping[str, Any], env: Mapping[str, str]) -> str:
-    return str(env.get(ENV_BACKEND) or config_state.get("backend") or "file")
 
 
 def list_workspaces(
@@ -59,10 +54,7 @@ def list_workspaces(
 def _file_workspaces(
     config_state: Mapping[str, Any], project_root: Path, env: Mapping[str, str]
 ) -> set[str]:
-    # the same layout as snaplint.state.backends.open_backend
-    path = Path(env.get(ENV_STATE_PATH) or config_state.get("path") or DEFAULT_STATE_PATH)
-    if not path.is_absolute():
-        path = project_root / path
+    path = file_state_path(config_state, project_root=project_root, env=env)
     found = set()
     folder = path.parent / "workspaces"
     if folder.is_dir():

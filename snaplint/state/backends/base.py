@@ -1,5 +1,11 @@
-"""What every state backend is and shares: the protocol, lock info, errors, workspace names
-(no backend imports this package's ``__init__``, which picks one)."""
+"""What every state backend is and raises: the :class:`Backend` protocol, :class:`LockInfo`,
+:class:`LockError`, :class:`BackendError`, and the names and defaults of the state settings.
+
+A module of its own so that the backends (:mod:`snaplint.state.backends.file`,
+:mod:`snaplint.state.backends.postgres`) import the protocol without importing the package
+that chooses between them (:func:`snaplint.state.backends.open_backend`); the package
+re-exports every name.
+"""
 
 from __future__ import annotations
 

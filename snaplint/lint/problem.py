@@ -1,6 +1,10 @@
-"""What reading a file can go wrong with: a located :class:`Problem`, and the limits the
-readers share (a module of its own so that the readers — manifest, yamlnodes, blockyaml —
-do not import each other in a circle)."""
+"""What loading reports instead of raising: :class:`Problem`, and the loader's size limit.
+
+A module of its own so that the document model (:mod:`snaplint.lint.manifest`) and the YAML
+mechanics it calls (:mod:`snaplint.lint.yamlnodes`, :mod:`snaplint.lint.blockyaml`) share the
+type without importing each other: ``manifest`` imports the mechanics, never the reverse.
+``manifest`` re-exports both names.
+"""
 
 from __future__ import annotations
 
