@@ -49,9 +49,6 @@ ALLOWED = {
     ("snaplint.plan.jobs", "snaplint.agora.filenames"): (
         "screenshot object-key rules (pure wire format) for the file names a plan shows"
     ),
-    ("snaplint.rules.literal_secret", "snaplint.lint.schema"): (
-        "debt: the schema's secret-field marks, to be handed to rules by their context"
-    ),
 }
 # nothing imports the CLI but the CLI itself and `python -m snaplint`
 CLI_IMPORTERS = ("snaplint.cli", "snaplint.__main__")
