@@ -43,8 +43,8 @@ FORBIDDEN = [
 ]
 # edges the rules above would refuse, each allowed for its reason
 ALLOWED = {
-    ("snaplint.emulator.validation", "snaplint.lint.manifest"): (
-        "the start/acquire body keys: one source for the linter and the emulator's validation"
+    ("snaplint.lint.manifest", "snaplint.agora.fields"): (
+        "the acquire/start body keys (pure wire format): one source for linter and emulator"
     ),
     ("snaplint.plan.jobs", "snaplint.agora.filenames"): (
         "screenshot object-key rules (pure wire format) for the file names a plan shows"
@@ -55,6 +55,7 @@ CLI_IMPORTERS = ("snaplint.cli", "snaplint.__main__")
 # the emulator shares nothing with the rest but wire-format facts
 EMULATOR_MAY_IMPORT = (
     "snaplint.emulator",
+    "snaplint.agora.fields",
     "snaplint.agora.filenames",
     "snaplint.agora.ratelimit",
     "snaplint.agora.tokens",

@@ -32,6 +32,7 @@ Public interface::
         -> TokenProblem | None          # problem.code: 110 invalid, 109 expired
     uid_string(uid) -> str              # a uid as the token carries it
     pack_uint16 / pack_uint32 / pack_string / pack_privileges and their unpack_* inverses
+                                        # (snaplint.agora.tokenbytes, re-exported here)
 
 :class:`TokenError` is the one exception raised here: bad arguments to the builder, the
 packers and ``verify_rtc_token``'s own settings, or bytes an ``unpack_*`` function cannot read.
@@ -46,12 +47,22 @@ import base64
 import hashlib
 import hmac
 import secrets
-import struct
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from snaplint.agora.tokenbytes import TokenError as TokenError
+from snaplint.agora.tokenbytes import check_uint, decode_text, knows_service_tail, skip_service_tail
+from snaplint.agora.tokenbytes import pack_privileges as pack_privileges
+from snaplint.agora.tokenbytes import pack_string as pack_string
+from snaplint.agora.tokenbytes import pack_uint16 as pack_uint16
+from snaplint.agora.tokenbytes import pack_uint32 as pack_uint32
+from snaplint.agora.tokenbytes import unpack_privileges as unpack_privileges
+from snaplint.agora.tokenbytes import unpack_string as unpack_string
+from snaplint.agora.tokenbytes import unpack_uint16 as unpack_uint16
+from snaplint.agora.tokenbytes import unpack_uint32 as unpack_uint32
 
 VERSION = "007"
 SERVICE_RTC = 1
@@ -77,110 +88,12 @@ CODE_EXPIRED = 109  # Cloud Recording body codes (snaplint.agora_errors)
 CODE_INVALID = 110
 
 MAX_UID = 2**32 - 1
-_U16_MAX = 2**16 - 1
-_U32_MAX = 2**32 - 1
 _MAX_SALT = 99_999_999  # the reference draws salts from 1..99999999
 
 # A token is a few hundred characters; the caps keep a hostile "token" (the emulator reads
 # them from requests) from costing more than a bounded amount of memory when inflated.
 _MAX_TOKEN_CHARS = 1 << 20
 _MAX_CONTENT_BYTES = 1 << 20
-
-# What follows the privileges in the other service types the reference knows, so that a
-# token carrying them (RTC + RTM tokens, say) can be read past them: s = string, h = int16.
-# RTM2 (8) has nested permission lists of its own (_skip_rtm2).
-_SERVICE_TAILS: dict[int, str] = {2: "s", 3: "ss", 4: "", 5: "s", 6: "ss", 7: "ssh"}
-_SERVICE_RTM2 = 8
-
-
-class TokenError(ValueError):
-    """Bad arguments (never echoing a secret), or bytes that do not unpack."""
-
-
-# --- packing -----------------------------------------------------------------------------
-
-
-def _check_uint(value: int, bits: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << bits:
-        raise TokenError(f"{what} must be an integer 0..{(1 << bits) - 1} (got {value!r})")
-    return value
-
-
-def pack_uint16(value: int) -> bytes:
-    """``value`` as a little-endian u16."""
-    return struct.pack("<H", _check_uint(value, 16, "a uint16"))
-
-
-def pack_uint32(value: int) -> bytes:
-    """``value`` as a little-endian u32."""
-    return struct.pack("<I", _check_uint(value, 32, "a uint32"))
-
-
-def pack_string(value: str | bytes) -> bytes:
-    """A u16 byte count and the bytes (text is encoded as UTF-8)."""
-    data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-    if len(data) > _U16_MAX:
-        # the value is not quoted: strings here may be signatures
-        raise TokenError(f"a packed string holds at most {_U16_MAX} bytes (got {len(data)})")
-    return pack_uint16(len(data)) + data
-
-
-def pack_privileges(privileges: Mapping[int, int]) -> bytes:
-    """A u16 count, then (u16 privilege, u32 expiry) pairs in privilege order (as the reference)."""
-    items = sorted(privileges.items())
-    return pack_uint16(len(items)) + b"".join(pack_uint16(k) + pack_uint32(v) for k, v in items)
-
-
-def _take(data: bytes, pos: int, size: int) -> int:
-    end = pos + size
-    if pos < 0 or end > len(data):
-        raise TokenError(f"truncated: {size} bytes needed at offset {pos}, {len(data)} in all")
-    return end
-
-
-def unpack_uint16(data: bytes, pos: int = 0) -> tuple[int, int]:
-    """The u16 at ``pos`` and the offset after it."""
-    end = _take(data, pos, 2)
-    return struct.unpack_from("<H", data, pos)[0], end
-
-
-def unpack_uint32(data: bytes, pos: int = 0) -> tuple[int, int]:
-    """The u32 at ``pos`` and the offset after it."""
-    end = _take(data, pos, 4)
-    return struct.unpack_from("<I", data, pos)[0], end
-
-
-def _unpack_int16(data: bytes, pos: int) -> tuple[int, int]:
-    end = _take(data, pos, 2)
-    return struct.unpack_from("<h", data, pos)[0], end
-
-
-def unpack_string(data: bytes, pos: int = 0) -> tuple[bytes, int]:
-    """The string's bytes at ``pos`` and the offset after it."""
-    length, pos = unpack_uint16(data, pos)
-    end = _take(data, pos, length)
-    return data[pos:end], end
-
-
-def unpack_privileges(data: bytes, pos: int = 0) -> tuple[tuple[tuple[int, int], ...], int]:
-    """The (privilege, expiry) pairs at ``pos`` in their order, and the offset after them.
-
-    A privilege packed twice keeps its last expiry at its first place (the reference reads the
-    pairs into a dict).
-    """
-    count, pos = unpack_uint16(data, pos)
-    privileges: dict[int, int] = {}
-    for _ in range(count):
-        privilege, pos = unpack_uint16(data, pos)
-        privileges[privilege], pos = unpack_uint32(data, pos)
-    return tuple(privileges.items()), pos
-
-
-def _text(data: bytes, what: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TokenError(f"the {what} is not UTF-8") from None
 
 
 # --- signing -----------------------------------------------------------------------------
@@ -212,7 +125,7 @@ def uid_string(uid: int | str) -> str:
     if isinstance(uid, str):
         return uid
     # The reference packs any integer's digits; Agora uids are u32, so others are refused.
-    _check_uint(uid, 32, "uid")
+    check_uint(uid, 32, "uid")
     return "" if uid == 0 else str(uid)
 
 
@@ -271,7 +184,7 @@ def build_token(
     issue_ts = int(time.time()) if issue_ts is None else issue_ts
     salt = secrets.randbelow(_MAX_SALT) + 1 if salt is None else salt
     for value, what in ((issue_ts, "issue_ts"), (salt, "salt"), (expire, "token expire")):
-        _check_uint(value, 32, what)
+        check_uint(value, 32, what)
     ordered = sorted(services, key=lambda service: unpack_uint16(service)[0])
     content = pack_content(app_id, issue_ts, expire, salt, ordered)
     return _assemble(_signature(app_certificate, issue_ts, salt, content), content)
@@ -300,7 +213,7 @@ def build_rtc_token(
         raise TokenError(f"channel_name must be a string (got {type(channel_name).__name__})")
     if role not in ROLE_PRIVILEGES:
         raise TokenError(f"role must be one of {', '.join(ROLE_PRIVILEGES)} (got {role!r})")
-    _check_uint(privilege_expire, 32, "privilege_expire")
+    check_uint(privilege_expire, 32, "privilege_expire")
     privileges = dict.fromkeys(ROLE_PRIVILEGES[role], privilege_expire)
     service = pack_rtc_service(channel_name, uid_string(uid), privileges)
     return build_token(
@@ -426,41 +339,20 @@ def _inflate(data: bytes) -> bytes:
     return content
 
 
-def _skip_tail(data: bytes, pos: int, layout: str) -> int:
-    for item in layout:
-        pos = unpack_string(data, pos)[1] if item == "s" else _unpack_int16(data, pos)[1]
-    return pos
-
-
-def _skip_rtm2(data: bytes, pos: int) -> int:
-    pos = unpack_string(data, pos)[1]  # user id
-    resource_types, pos = unpack_uint16(data, pos)
-    for _ in range(resource_types):
-        pos = unpack_uint16(data, pos)[1]  # resource type
-        permission_types, pos = unpack_uint16(data, pos)
-        for _ in range(permission_types):
-            pos = unpack_uint16(data, pos)[1]  # permission type
-            resources, pos = unpack_uint16(data, pos)
-            for _ in range(resources):
-                pos = unpack_string(data, pos)[1]
-    return pos
-
-
 def _read_service(data: bytes, pos: int, service_type: int) -> tuple[Service, int] | None:
     """The service whose privileges start at ``pos``, or None if its layout is unknown."""
     if service_type == SERVICE_RTC:
         privileges, pos = unpack_privileges(data, pos)
         channel, pos = unpack_string(data, pos)
         uid, pos = unpack_string(data, pos)
-        return RtcService(_text(channel, "channel name"), _text(uid, "uid"), privileges), pos
-    if service_type in _SERVICE_TAILS or service_type == _SERVICE_RTM2:
-        privileges, start = unpack_privileges(data, pos)
-        if service_type == _SERVICE_RTM2:
-            end = _skip_rtm2(data, start)
-        else:
-            end = _skip_tail(data, start, _SERVICE_TAILS[service_type])
-        return OtherService(service_type, privileges, data[start:end]), end
-    return None
+        return RtcService(
+            decode_text(channel, "channel name"), decode_text(uid, "uid"), privileges
+        ), pos
+    if not knows_service_tail(service_type):
+        return None
+    privileges, start = unpack_privileges(data, pos)
+    end = skip_service_tail(data, start, service_type)
+    return OtherService(service_type, privileges, data[start:end]), end
 
 
 def _read_packed(packed: bytes) -> ParsedToken:
@@ -484,7 +376,7 @@ def _read_packed(packed: bytes) -> ParsedToken:
     # Like the reference, bytes after the last service are ignored (the signature covers them).
     return ParsedToken(
         version=VERSION,
-        app_id=_text(app_id, "app id"),
+        app_id=decode_text(app_id, "app id"),
         issue_ts=issue_ts,
         expire=expire,
         salt=salt,

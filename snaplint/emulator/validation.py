@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from snaplint.agora.fields import ACQUIRE_KEYS, START_KEYS
 from snaplint.agora.filenames import MAX_PREFIX_LENGTH
-from snaplint.lint.manifest import ACQUIRE_KEYS, START_KEYS
 
 MAX_UID = 2**32 - 1
 ALL_STREAMS = "#allstream#"

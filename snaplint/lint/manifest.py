@@ -19,6 +19,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from snaplint.agora.fields import ACQUIRE_KEYS as ACQUIRE_KEYS
+from snaplint.agora.fields import START_KEYS as START_KEYS
 from snaplint.findings.diagnostics import JsonPath, Span, Target
 from snaplint.lint.problem import MAX_EXPANDED_NODES as MAX_EXPANDED_NODES
 from snaplint.lint.problem import Problem as Problem
@@ -34,30 +36,6 @@ _BINARY_SNIFF = 8192
 
 # snaplint's own JSON files (saved plans, state) may live next to manifests
 _OWN_FORMATS = frozenset({"snaplint-plan", "snaplint-state"})
-
-# Fields of the acquire and start clientRequest (API-26; REF-24 for appsCollection/transcodeOptions)
-ACQUIRE_KEYS = frozenset(
-    {
-        "scene",
-        "resourceExpiredHour",
-        "excludeResourceIds",
-        "region",
-        "regionAffinity",
-        "startParameter",
-    }
-)
-START_KEYS = frozenset(
-    {
-        "token",
-        "recordingConfig",
-        "recordingFileConfig",
-        "snapshotConfig",
-        "storageConfig",
-        "extensionServiceConfig",
-        "appsCollection",
-        "transcodeOptions",
-    }
-)
 
 
 @dataclass

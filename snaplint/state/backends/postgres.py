@@ -7,11 +7,10 @@ is unset, from the standard libpq environment variables (``PGHOST``, ``PGPORT``,
 config, which is committed, and never written anywhere: messages name the server as
 ``postgres://user@host:port/dbname`` and every error text is scrubbed of the password.
 
-Schema (``SNAPLINT_PG_SCHEMA``, default ``snaplint``), created on first use::
-
-    states(workspace PK, id, data, backup, updated_at)   one row per workspace
-    journal(workspace, seq, record, at)                  apply's write-ahead journal
-    locks(workspace PK, lock_id, info, backend_pid, …)   who holds each workspace's lock
+Schema (``SNAPLINT_PG_SCHEMA``, default ``snaplint``): one row per workspace in ``states``,
+apply's journal in ``journal``, lock holders in ``locks``, created on first use
+(:mod:`snaplint.state.backends.pgschema`). The connection's details are in
+:mod:`snaplint.state.backends.pgconninfo`.
 
 - ``write`` is one upsert that moves the stored version into ``backup`` and stores the new
   one — atomic by construction (one statement, one transaction).
@@ -41,11 +40,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import threading
 import time
-import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from snaplint.redaction import scrub
@@ -56,63 +53,28 @@ from snaplint.state.backends.base import (
     LockInfo,
     check_workspace,
 )
+from snaplint.state.backends.pgconninfo import ENV_DSN as ENV_DSN
+from snaplint.state.backends.pgconninfo import (
+    SERVER_KEEPALIVES,
+    check_dsn,
+    connect_options,
+    libpq_env,
+    secrets_of,
+    server_name,
+)
+from snaplint.state.backends.pgschema import SCHEMA_LOCK, SCHEMA_NAME, TABLES, ddl, lock_namespace
 
 if TYPE_CHECKING:
     import psycopg
     from psycopg.sql import Composed
 
-ENV_DSN = "SNAPLINT_PG_DSN"
 ENV_SCHEMA = "SNAPLINT_PG_SCHEMA"
 DEFAULT_SCHEMA = "snaplint"
-CONNECT_TIMEOUT = 10  # seconds; libpq's default is to wait forever
 INFO_WAIT = 1.0  # a new holder writes its info right after locking: wait this long for it
 FORCE_WAIT = 5.0  # force-unlock: how long the terminated holder may take to let go
 POLL_MIN, POLL_MAX = 0.05, 0.5  # lock polling interval while waiting (--lock-timeout)
-# the server probes an idle lock connection after 30 s, then every 10 s, 3 times: a holder
-# whose machine vanished loses the lock within about a minute
-SERVER_KEEPALIVES = {
-    "tcp_keepalives_idle": 30,
-    "tcp_keepalives_interval": 10,
-    "tcp_keepalives_count": 3,
-}
-_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-TABLES = ("states", "journal", "locks")
-_SCHEMA_LOCK = 0x736E6170  # "snap": serialises CREATE … IF NOT EXISTS of concurrent first uses
 
 T = TypeVar("T")
-
-
-def _namespace(schema: str) -> int:
-    """The advisory-lock namespace (``classid``) of a schema: a signed 32-bit integer."""
-    value = zlib.crc32(f"snaplint:{schema}".encode())
-    return value - (1 << 32) if value >= 1 << 31 else value
-
-
-def _ddl(schema: str) -> list[str]:
-    return [
-        f"CREATE SCHEMA IF NOT EXISTS {schema}",
-        f"""CREATE TABLE IF NOT EXISTS {schema}.states (
-            workspace  text PRIMARY KEY,
-            id         integer GENERATED ALWAYS AS IDENTITY UNIQUE,
-            data       bytea,
-            backup     bytea,
-            updated_at timestamptz NOT NULL DEFAULT now()
-        )""",
-        f"""CREATE TABLE IF NOT EXISTS {schema}.journal (
-            workspace text NOT NULL,
-            seq       bigint GENERATED ALWAYS AS IDENTITY,
-            record    bytea NOT NULL,
-            at        timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (workspace, seq)
-        )""",
-        f"""CREATE TABLE IF NOT EXISTS {schema}.locks (
-            workspace   text PRIMARY KEY,
-            lock_id     text NOT NULL,
-            info        text NOT NULL,
-            backend_pid integer NOT NULL,
-            locked_at   timestamptz NOT NULL DEFAULT now()
-        )""",
-    ]
 
 
 class PostgresBackend:
@@ -130,7 +92,7 @@ class PostgresBackend:
     ) -> None:
         """``conninfo`` is a libpq connection string or URI; empty means "libpq environment
         variables only" (read from ``env``, default ``os.environ``)."""
-        if not _SCHEMA_NAME.match(schema):
+        if not SCHEMA_NAME.match(schema):
             raise BackendError(
                 f"invalid PostgreSQL schema name {schema!r} "
                 "(lower-case letters, digits and _, starting with a letter or _)"
@@ -139,9 +101,9 @@ class PostgresBackend:
         self.schema = schema
         self._conninfo = conninfo
         self._env = dict(os.environ if env is None else env)
-        self._secrets = _secrets_of(conninfo, self._env)
-        self._where = _where(conninfo, self._env)
-        self._namespace = _namespace(schema)
+        self._secrets = secrets_of(conninfo, self._env)
+        self._where = server_name(conninfo, self._env)
+        self._namespace = lock_namespace(schema)
         self._conn: psycopg.Connection[Any] | None = None
         self._conn_lock = threading.RLock()
         self._lock_conn: psycopg.Connection[Any] | None = None
@@ -156,15 +118,11 @@ class PostgresBackend:
     def _connect(self, purpose: str) -> psycopg.Connection[Any]:
         import psycopg
 
-        kwargs: dict[str, Any] = {
-            "autocommit": True,
-            "application_name": f"snaplint {purpose}",
-        }
-        if "connect_timeout" not in self._conninfo and not self._env.get("PGCONNECT_TIMEOUT"):
-            kwargs["connect_timeout"] = CONNECT_TIMEOUT
         try:
-            with _libpq_env(self._env):
-                return psycopg.connect(self._conninfo, **kwargs)
+            with libpq_env(self._env):
+                return psycopg.connect(
+                    self._conninfo, **connect_options(purpose, self._conninfo, self._env)
+                )
         except psycopg.Error as exc:
             raise BackendError(
                 f"cannot connect to the PostgreSQL state backend {self._where}: {self._clean(exc)}"
@@ -211,8 +169,8 @@ class PostgresBackend:
         if row and row[0]:
             return
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_SCHEMA_LOCK, self._namespace))
-            for statement in _ddl(self.schema):
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (SCHEMA_LOCK, self._namespace))
+            for statement in ddl(self.schema):
                 conn.execute(statement)
 
     def _sql(self, template: str, **identifiers: str) -> Composed:
@@ -533,84 +491,7 @@ def open_from_env(env: Mapping[str, str], *, workspace: str = DEFAULT_WORKSPACE)
             "string or postgresql:// URI) or the PGHOST/PGUSER/PGPASSWORD/PGDATABASE variables"
         )
     if dsn:
-        _check_dsn(dsn, env)
+        check_dsn(dsn)
     return PostgresBackend(
         dsn, workspace=workspace, schema=env.get(ENV_SCHEMA) or DEFAULT_SCHEMA, env=env
     )
-
-
-def _check_dsn(dsn: str, env: Mapping[str, str]) -> None:
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        conninfo_to_dict(dsn)
-    except Exception:
-        # the parser's message may quote the string, password included: say only where
-        raise BackendError(
-            f"{ENV_DSN} is not a valid libpq connection string or postgresql:// URI"
-        ) from None
-
-
-def _parsed(conninfo: str) -> dict[str, Any]:
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        return dict(conninfo_to_dict(conninfo)) if conninfo else {}
-    except Exception:
-        return {}
-
-
-def _secrets_of(conninfo: str, env: Mapping[str, str]) -> set[str]:
-    """What must never appear in a message: the password and the whole connection string."""
-    found = {conninfo} if conninfo else set()
-    password = _parsed(conninfo).get("password") or env.get("PGPASSWORD")
-    if password:
-        found.add(str(password))
-    return found
-
-
-def _where(conninfo: str, env: Mapping[str, str]) -> str:
-    """``postgres://user@host:port/dbname`` — enough to recognise the server, no password."""
-    params = _parsed(conninfo)
-
-    def get(key: str, var: str, default: str = "") -> str:
-        return str(params.get(key) or env.get(var) or default)
-
-    user = get("user", "PGUSER")
-    host = get("host", "PGHOST", "localhost")
-    port = get("port", "PGPORT", "5432")
-    db = get("dbname", "PGDATABASE", user or "postgres")
-    service = get("service", "PGSERVICE")
-    where = f"postgres://{user + '@' if user else ''}{host}:{port}/{db}"
-    return f"{where} (service {service})" if service else where
-
-
-@contextlib.contextmanager
-def _libpq_env(env: Mapping[str, str]) -> Iterator[None]:
-    """libpq reads PG* variables from the process environment; when a caller passes its own
-    ``env`` (tests, embedding), make those the ones libpq sees while connecting."""
-    if env is os.environ:
-        yield
-        return
-    keys = {k for k in (*env, *os.environ) if k.startswith("PG")}
-    saved = {k: os.environ.get(k) for k in keys}
-    if all(os.environ.get(k) == env.get(k) for k in keys):
-        yield
-        return
-    with _ENV_LOCK:
-        try:
-            for k in keys:
-                if env.get(k) is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = env[k]
-            yield
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-
-
-_ENV_LOCK = threading.Lock()
