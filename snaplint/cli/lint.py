@@ -7,6 +7,8 @@ import os
 import sys
 from typing import Any
 
+from snaplint.cli.common import print_config_error, use_color
+
 NAME = "lint"
 HELP = "Check snapshot job manifests (files, directories, or - for stdin)."
 
@@ -132,14 +134,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def use_color(args: Any, stream: Any) -> bool:
-    if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return bool(getattr(stream, "isatty", lambda: False)())
-
-
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -157,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         memo = not (args.no_cache or os.environ.get("SNAPLINT_NO_CACHE") or args.cache_dir)
         config = load_config(Path(args.config) if args.config else find_config(paths), memo=memo)
     except ConfigError as exc:
-        _print_config_error(exc)
+        print_config_error(exc)
         return EXIT_USAGE
     except OSError as exc:
         raise UsageError(f"cannot read configuration: {exc}") from exc
@@ -342,12 +336,3 @@ def _inode(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
-
-
-def _print_config_error(exc: Any) -> None:
-    if exc.diagnostics:
-        for d in exc.diagnostics:
-            print(f"{d.file}:{d.line}:{d.column}: error {d.rule} {d.message}", file=sys.stderr)
-        print("snaplint: error: invalid configuration", file=sys.stderr)
-    else:
-        print(f"snaplint: error: {exc}", file=sys.stderr)

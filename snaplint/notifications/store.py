@@ -162,6 +162,32 @@ def where(
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+def insert_sql(table: str, placeholder: str) -> str:
+    """The ``INSERT`` of one event (``row_of``'s columns) that skips one already stored."""
+    return (
+        f"INSERT INTO {table} ({', '.join(COLUMNS)}) "
+        f"VALUES ({', '.join([placeholder] * len(COLUMNS))}) ON CONFLICT DO NOTHING"
+    )
+
+
+def select_sql(
+    table: str, placeholder: str, limit: int | None, **filters: Any
+) -> tuple[str, list[Any]]:
+    """The ``SELECT`` of :meth:`EventStore.events` and its parameters: with ``limit`` the
+    latest rows first (:func:`in_order` turns them back), else oldest first."""
+    clause, params = where(placeholder, **filters)
+    sql = f"SELECT body, app_id, received_ms FROM {table}{clause}"
+    if limit is None:
+        return f"{sql} ORDER BY {ORDER}", params
+    return f"{sql} ORDER BY {ORDER_DESC} LIMIT {placeholder}", [*params, int(limit)]
+
+
+def in_order(rows: Iterable[Sequence[Any]], limit: int | None) -> list[Event]:
+    """The events of ``select_sql``'s rows, oldest first."""
+    found = [event_of(*row) for row in rows]
+    return found[::-1] if limit is not None else found
+
+
 def cutoff_ms(older_than_days: float, now_ms: int | None) -> int:
     if not older_than_days > 0:
         raise ValueError("the retention must be a positive number of days")
@@ -324,10 +350,7 @@ class SQLiteEventStore:
     # -- the protocol ---------------------------------------------------------------------
 
     def add(self, event: Event) -> bool:
-        sql = (
-            f"INSERT INTO events ({', '.join(COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(COLUMNS))}) ON CONFLICT DO NOTHING"
-        )
+        sql = insert_sql("events", "?")
         row = row_of(event, now_ms())
         return bool(self._run("storing an event", lambda c: c.execute(sql, row).rowcount == 1))
 
@@ -342,8 +365,10 @@ class SQLiteEventStore:
         since_ms: int | None = None,
         limit: int | None = None,
     ) -> list[Event]:
-        clause, params = where(
+        sql, params = select_sql(
+            "events",
             "?",
+            limit,
             sid=sid,
             cname=cname,
             uid=uid,
@@ -351,17 +376,10 @@ class SQLiteEventStore:
             event_types=event_types,
             since_ms=since_ms,
         )
-        sql = f"SELECT body, app_id, received_ms FROM events{clause}"
-        if limit is not None:
-            sql += f" ORDER BY {ORDER_DESC} LIMIT ?"
-            params.append(int(limit))
-        else:
-            sql += f" ORDER BY {ORDER}"
         rows: Sequence[tuple[str, str | None, int]] = self._run(
             "reading events", lambda c: c.execute(sql, params).fetchall()
         )
-        found = [event_of(*row) for row in rows]
-        return found[::-1] if limit is not None else found
+        return in_order(rows, limit)
 
     def prune(self, older_than_days: float, *, now_ms: int | None = None) -> int:
         cutoff = cutoff_ms(older_than_days, now_ms)

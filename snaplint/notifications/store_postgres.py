@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 from snaplint.notifications.events import Event
 from snaplint.notifications.store import (
-    COLUMNS,
     StoreError,
     cutoff_ms,
-    event_of,
+    in_order,
+    insert_sql,
     now_ms,
     row_of,
-    where,
+    select_sql,
 )
 
 if TYPE_CHECKING:
@@ -199,10 +199,7 @@ class PostgresEventStore:
     # -- the protocol -----------------------------------------------------------------------
 
     def add(self, event: Event) -> bool:
-        sql = (
-            f"INSERT INTO {self.table} ({', '.join(COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) ON CONFLICT DO NOTHING"
-        )
+        sql = insert_sql(self.table, "%s")
         row = row_of(event, now_ms())
         return bool(self._run("store an event", lambda c: c.execute(sql, row).rowcount == 1))
 
@@ -217,8 +214,10 @@ class PostgresEventStore:
         since_ms: int | None = None,
         limit: int | None = None,
     ) -> list[Event]:
-        clause, params = where(
+        sql, params = select_sql(
+            self.table,
             "%s",
+            limit,
             sid=sid,
             cname=cname,
             uid=uid,
@@ -226,15 +225,8 @@ class PostgresEventStore:
             event_types=event_types,
             since_ms=since_ms,
         )
-        sql = f"SELECT body, app_id, received_ms FROM {self.table}{clause}"
-        if limit is not None:
-            sql += f" ORDER BY {ORDER_DESC} LIMIT %s"
-            params.append(int(limit))
-        else:
-            sql += f" ORDER BY {ORDER}"
         rows = self._run("read events", lambda c: c.execute(sql, params).fetchall())
-        found = [event_of(*row) for row in rows]
-        return found[::-1] if limit is not None else found
+        return in_order(rows, limit)
 
     def prune(self, older_than_days: float, *, now_ms: int | None = None) -> int:
         cutoff = cutoff_ms(older_than_days, now_ms)
