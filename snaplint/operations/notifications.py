@@ -27,11 +27,11 @@ def open_event_store(settings: Settings) -> EventStore:
     backend = open_store(settings).backend
     if getattr(backend, "name", "") == "postgres":
         from snaplint.notifications.store_postgres import PostgresEventStore
+        from snaplint.state.backends.postgres import PostgresBackend
 
-        # the state's own database and schema (the backend keeps its connection string)
-        return PostgresEventStore(
-            getattr(backend, "_conninfo", ""), schema=getattr(backend, "schema", "snaplint")
-        )
+        assert isinstance(backend, PostgresBackend)
+        # the state's own database and schema
+        return PostgresEventStore(backend.conninfo, schema=backend.schema)
     return SQLiteEventStore(settings.root / ".snaplint")
 
 
