@@ -315,7 +315,7 @@ def make(
 ) -> Planned:
     """Refresh and plan. Without ``state`` (plan: reads without locking) the state is read
     here, and a writer at work or an interrupted apply is pointed out."""
-    from snaplint.plan.changes import make_plan
+    from snaplint.plan.planner import make_plan
 
     if state is None:
         state, state_exists, recovered = read_state(store)
