@@ -9,7 +9,10 @@ Flags (``snaplint status`` exits 3 when any is raised):
   (default two capture intervals);
 - ``exited-abnormally``: the session ended with event 11 ``exitStatus`` 1, or event 41 with
   a ``leaveCode`` other than 4 (idle: the normal end of a channel nobody publishes in);
-- ``errors``: event 1 (a recording error) was reported.
+- ``errors``: event 1 (a recording error) was reported;
+- ``untracked``: state knows a session runs for the job (start answered "already started", or
+  its answer was lost in a crash) but not its sid, so no call can stop it: it is billed until
+  it idles out, or until ``snaplint import`` (or a plan that learns the sid) adopts it.
 """
 
 from __future__ import annotations
@@ -140,6 +143,8 @@ def capture(
             (job.errors if kind == 1 else job.warnings).append(text)
     if job.errors:
         job.flags.append("errors")
+    if status == "untracked":
+        job.flags.append("untracked")
     if interval:
         job.expected_last_hour = HOUR_MS // (interval * 1000)
     gap = shot_gap_ms if shot_gap_ms is not None else (2 * interval * 1000 if interval else None)
