@@ -24,6 +24,7 @@ from typing import Any
 from snaplint.agora.filenames import ScreenshotNameError, parse_key
 
 HOUR_MS = 3_600_000
+MINUTES = 60
 LEAVE_IDLE = 4
 
 
@@ -35,6 +36,8 @@ class UidCapture:
     last_shot_ms: int | None = None
     last_shot_key: str | None = None
     shots_last_hour: int = 0
+    # screenshots per minute of the last hour, oldest minute first (the status page's strip)
+    per_minute: list[int] = field(default_factory=lambda: [0] * MINUTES)
     failover_shots: int = 0  # bak<n>_ files: taken after a failover
     flags: list[str] = field(default_factory=list)
 
@@ -175,6 +178,9 @@ def _shot(uids: dict[str, UidCapture], key: str, at_ms: int, now_ms: int) -> Non
         uid.last_shot_ms, uid.last_shot_key = taken, key
     if now_ms - taken <= HOUR_MS:
         uid.shots_last_hour += 1
+        # a clock running ahead (an emulator's, advanced) puts a shot in the current minute
+        ago = min(max(now_ms - taken, 0), HOUR_MS - 1)
+        uid.per_minute[MINUTES - 1 - ago // 60_000] += 1
     if name.failover is not None:
         uid.failover_shots += 1
 
