@@ -15,14 +15,26 @@ if TYPE_CHECKING:
 def open_event_store(settings: Settings) -> EventStore:
     """The project's event store, beside its state."""
     from snaplint.notifications import SQLiteEventStore
-    from snaplint.operations.planning import open_store
+    from snaplint.operations.settings import OperationError
+    from snaplint.state.backends import BackendError, open_backend
 
-    backend = open_store(settings).backend
-    if getattr(backend, "name", "") == "postgres":
-        from snaplint.notifications.store_postgres import PostgresEventStore
-        from snaplint.state.backends.postgres import PostgresBackend
+    try:
+        backend = open_backend(
+            settings.config.section("state"),
+            project_root=settings.root,
+            env=settings.env,
+            workspace=settings.workspace,
+        )
+    except BackendError as exc:
+        raise OperationError(str(exc)) from exc
+    try:
+        if getattr(backend, "name", "") == "postgres":
+            from snaplint.notifications.store_postgres import PostgresEventStore
+            from snaplint.state.backends.postgres import PostgresBackend
 
-        assert isinstance(backend, PostgresBackend)
-        # the state's own database and schema
-        return PostgresEventStore(backend.conninfo, schema=backend.schema)
-    return SQLiteEventStore(settings.root / ".snaplint")
+            assert isinstance(backend, PostgresBackend)
+            # the state's own database and schema
+            return PostgresEventStore(backend.conninfo, schema=backend.schema)
+        return SQLiteEventStore(settings.root / ".snaplint")
+    finally:
+        backend.close()  # only its settings were needed

@@ -190,7 +190,8 @@ def learn_sids(
     """For each untracked job (a session may run; its start answer was lost): the sid of its
     session, read from the object keys of the screenshots in its bucket and confirmed by a
     ``query`` answering "running" — or, when it cannot be learned, why (shown in the plan)."""
-    from snaplint.operations.refresh import RUNNING_STATUSES, STATUS_TEXT
+    from snaplint.operations.eventuse import confirmed_status
+    from snaplint.operations.refresh import STATUS_TEXT
     from snaplint.plan.changes import RUNNING, UNTRACKED
     from snaplint.plan.changes import Live as LiveView
     from snaplint.plan.jobs import UnsetReference, request_bodies
@@ -235,17 +236,14 @@ def learn_sids(
             continue
         candidates = sids_newest_first(keys, job.cname)[:5]
         for seen in candidates:
-            try:
-                result = client.query(job.app_id, job.resource_id, seen.sid, job.mode)
-            except Exception:  # not this job's session (or not running): try the next
-                continue
-            if result.status in RUNNING_STATUSES:
+            status = confirmed_status(client, job, seen.sid)
+            if status is not None:
                 found[job.name] = LiveView(
                     RUNNING,
-                    result.status,
+                    status,
                     now_iso(),
                     f"sid {seen.sid} learned from its screenshot {seen.key}; query: "
-                    f"{STATUS_TEXT.get(result.status, result.status)}",
+                    f"{STATUS_TEXT.get(status, status)}",
                     sid=seen.sid,
                 )
                 break
@@ -372,6 +370,11 @@ def make(
         live.update(learn_sids(settings, client, state, wanted, options))
     else:
         note_target(settings, view)
+    if options.refresh:
+        from snaplint.operations.eventuse import use_events
+
+        selected = lambda name: targeted(name, options)  # noqa: E731
+        diagnostics.extend(use_events(settings, client, state, desired_list, live, selected))
     plan = make_plan(
         desired_list,
         recorded(state),
