@@ -176,3 +176,50 @@ def test_an_untracked_session_is_flagged_for_a_person() -> None:
     assert lost.flags == ["untracked"] and lost.flagged
     known = capture("gamma", "running", "a" * 32, spec, [], now_ms=1_800_000_000_000)
     assert known.flags == [] and not known.flagged
+
+
+def test_refresh_queries_running_sessions_and_shows_an_ended_one_ended(root: Path) -> None:
+    import contextlib as _contextlib
+
+    from snaplint.agora.exceptions import NoRecordedDataError
+    from tests.test_operations import _embedded_client
+
+    assert apply_op.apply(settings(root), RecordingView()).status == "ok"
+    alpha = state_op.read(settings(root), RecordingView()).state.jobs["alpha"]
+    with _contextlib.suppress(NoRecordedDataError):  # 435: stopped before any upload
+        _embedded_client(root).stop(
+            alpha.app_id, alpha.resource_id, alpha.sid, alpha.mode, alpha.cname, alpha.uid
+        )
+    _, out = run_status(root, "--json")
+    plain = {j["name"]: j for j in json.loads(out)["jobs"]}
+    assert plain["alpha"]["status"] == "running" and plain["alpha"]["query"] is None
+    code, out = run_status(root, "--json", "--refresh")
+    assert code in (0, 3)
+    jobs = {j["name"]: j for j in json.loads(out)["jobs"]}
+    assert jobs["alpha"]["status"] == "ended" and jobs["alpha"]["query"].startswith("ended")
+    assert jobs["alpha"]["ended"] and jobs["beta"]["query"].startswith("running")
+    assert all(not u["flags"] for u in jobs["alpha"]["uids"])  # ended: nothing to receive
+
+
+def test_watch_prints_a_round_per_interval_until_interrupted(root: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_operations import ENV
+
+    assert apply_op.apply(settings(root), RecordingView()).status == "ok"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snaplint", "status", "--watch", "--interval", "0.5", "--json"],
+        cwd=root,
+        env={**os.environ, **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = [proc.stdout.readline() for _ in range(3)]  # three rounds, as they come
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    rounds = [json.loads(line) for line in lines]
+    assert all(sorted(j["name"] for j in r["jobs"]) == ["alpha", "beta"] for r in rounds)
+    assert proc.returncode in (0, 3) and "Traceback" not in err, err

@@ -71,6 +71,7 @@ class JobCapture:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    query: str | None = None  # status --refresh: what a live query answered
 
     @property
     def flagged(self) -> bool:
@@ -88,6 +89,7 @@ class JobCapture:
             "errors": self.errors,
             "warnings": self.warnings,
             "flags": list(self.flags),
+            "query": self.query,
             "uids": [u.to_dict() for u in self.uids],
         }
 

@@ -10,6 +10,9 @@ from snaplint.operations.settings import Settings
 
 if TYPE_CHECKING:
     from snaplint.notifications.capture import JobCapture
+    from snaplint.operations.view import View
+    from snaplint.plan.changes import Live
+    from snaplint.state.codec import State
 
 
 def status(
@@ -18,13 +21,18 @@ def status(
     video_gap: float = 60.0,
     shot_gap: float | None = None,
     now: float | None = None,
+    refresh: bool = False,
+    view: View | None = None,
 ) -> list[JobCapture]:
-    """One capture view per job recorded in state (targets and excludes apply)."""
+    """One capture view per job recorded in state (targets and excludes apply); with
+    ``refresh``, each running session is also queried and the answer shown (a session query
+    finds ended is shown ended, its uids no longer flagged for missing video)."""
     from snaplint.notifications.capture import capture
     from snaplint.operations.eventstore import open_event_store
     from snaplint.operations.planning import open_store, read_state, targeted
 
     state, _, _ = read_state(open_store(settings))
+    live = _queried(settings, view, state) if refresh else {}
     store = open_event_store(settings)
     now_ms = int((time.time() if now is None else now) * 1000)
     views = []
@@ -35,10 +43,12 @@ def status(
             events = store.events(sid=job.sid) if job.sid else []
             if not events:
                 events = store.events(cname=job.cname, uid=job.uid)
+            answer = live.get(job.name)
+            shown = "ended" if answer is not None and answer.status == "ended" else job.status
             views.append(
                 capture(
                     job.name,
-                    job.status,
+                    shown,
                     job.sid,
                     job.spec,
                     events,
@@ -47,6 +57,32 @@ def status(
                     shot_gap_ms=int(shot_gap * 1000) if shot_gap is not None else None,
                 )
             )
+            if answer is not None:
+                views[-1].query = (
+                    f"{answer.status}: {answer.detail}" if answer.detail else answer.status
+                )
+                if shown == "ended" and views[-1].ended is None:
+                    views[-1].ended = answer.detail or "(query)"
     finally:
         store.close()
     return views
+
+
+def _queried(settings: Settings, view: View | None, state: State) -> dict[str, Live]:
+    """``query`` of every recorded running session (as plan's refresh does)."""
+    from snaplint.operations.planning import connect, targeted
+    from snaplint.operations.refresh import refresh
+
+    if not any(j.status == "running" for j in state):
+        return {}
+    quiet = view if view is not None else _Quiet()
+    client = connect(settings, quiet)
+    wanted = {n: j for n, j in state.jobs.items() if targeted(n, settings.options)}
+    return refresh(client, wanted, parallelism=settings.effective_parallelism())
+
+
+class _Quiet:
+    """A view that drops notes (status prints only its own table)."""
+
+    def __getattr__(self, name: str) -> object:
+        return lambda *args, **kwargs: None
