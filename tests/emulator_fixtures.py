@@ -22,7 +22,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from snaplint.agora.client import CloudRecordingClient, Credentials, RetryPolicy
+from snaplint.agora.client import CloudRecordingClient
+from snaplint.agora.clientconfig import Credentials, RetryPolicy
 from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import (
     DEFAULT_APP_ID,

@@ -7,12 +7,12 @@ import logging
 import pytest
 
 from snaplint.agora import errors as agora_errors
-from snaplint.agora.client import (
+from snaplint.agora.client import CloudRecordingClient
+from snaplint.agora.clientconfig import Credentials, check_endpoint, failover_endpoints
+from snaplint.agora.exceptions import (
     AlreadyStartedError,
     ApiError,
     AuthError,
-    CloudRecordingClient,
-    Credentials,
     InvalidOperationError,
     InvalidParameterError,
     NoRecordedDataError,
@@ -23,9 +23,7 @@ from snaplint.agora.client import (
     ServerError,
     TaskConflictError,
     WorkerNotFoundError,
-    check_endpoint,
     error_from_response,
-    failover_endpoints,
 )
 from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET

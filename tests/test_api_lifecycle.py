@@ -12,8 +12,9 @@ import time
 import pytest
 import requests
 
-from snaplint.agora import client as api
-from snaplint.agora.client import (
+from snaplint.agora.client import CloudRecordingClient
+from snaplint.agora.clientconfig import Credentials, RetryPolicy
+from snaplint.agora.exceptions import (
     AlreadyStartedError,
     ApiError,
     AuthError,
@@ -23,7 +24,6 @@ from snaplint.agora.client import (
     RateLimitedError,
     ResourceExpiredError,
     ResourceMismatchError,
-    RetryPolicy,
     RouteNotFoundError,
     TaskConflictError,
     WorkerNotFoundError,
@@ -165,8 +165,8 @@ def test_missing_and_wrong_auth_is_401(emulator):
     status, body = raw(emulator, "POST", ACQUIRE, ids(), headers={"Content-Type": "text/plain"})
     assert (status, body) == (401, {"message": "Invalid authentication credentials"})
 
-    client = api.CloudRecordingClient(
-        api.Credentials.of(DEFAULT_CUSTOMER_ID, "not-the-secret"),
+    client = CloudRecordingClient(
+        Credentials.of(DEFAULT_CUSTOMER_ID, "not-the-secret"),
         endpoint=emulator.url,
         limiters=RateLimiters(),
     )

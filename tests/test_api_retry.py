@@ -9,17 +9,17 @@ import time
 
 import pytest
 
-from snaplint.agora.client import (
+from snaplint.agora.clientconfig import RetryPolicy
+from snaplint.agora.exceptions import (
     AlreadyStartedError,
     InvalidOperationError,
     InvalidParameterError,
-    RetryPolicy,
     ServerError,
     TransportError,
     WorkerNotFoundError,
-    _GatedRetry,
 )
 from snaplint.agora.ratelimit import RateLimiters
+from snaplint.agora.retry import GatedRetry
 from tests.emulator_fixtures import (  # noqa: F401  (emulator_fixture provides `emulator`)
     APP,
     BOT_UID,
@@ -163,7 +163,8 @@ def test_stop_whose_answer_was_lost_reports_49_on_the_retry(emulator):
 
 def test_unreachable_endpoint_is_a_transport_error(tmp_path):
     port = free_port()
-    from snaplint.agora.client import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient
+    from snaplint.agora.clientconfig import Credentials
 
     client = CloudRecordingClient(
         Credentials.of("id", "super-secret-value"),
@@ -184,7 +185,8 @@ def test_unreachable_endpoint_is_a_transport_error(tmp_path):
 
 
 def test_failover_to_the_next_domain(emulator):
-    from snaplint.agora.client import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient
+    from snaplint.agora.clientconfig import Credentials
     from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET
 
     dead = f"http://127.0.0.1:{free_port()}"
@@ -205,7 +207,8 @@ def test_failover_to_the_next_domain(emulator):
 
 
 def test_gateway_5xx_fails_over_but_agora_codes_do_not(tmp_path):
-    from snaplint.agora.client import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient
+    from snaplint.agora.clientconfig import Credentials
     from snaplint.emulator import DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET
 
     with running_emulator(tmp_path / "a") as broken, running_emulator(tmp_path / "b") as healthy:
@@ -241,7 +244,7 @@ def test_latency_fault_slows_answers(emulator):
 def test_backoff_counts_from_the_first_error_with_bounded_jitter():
     from urllib3.util.retry import RequestHistory
 
-    r = _GatedRetry(total=5, backoff_factor=3.0, backoff_jitter=1.0, backoff_max=30.0)
+    r = GatedRetry(total=5, backoff_factor=3.0, backoff_jitter=1.0, backoff_max=30.0)
     assert r.get_backoff_time() == 0.0
     for n, base in [(1, 3.0), (2, 6.0), (3, 12.0), (4, 24.0), (5, 30.0)]:
         r.history = tuple(RequestHistory("GET", "/", None, 500, None) for _ in range(n))

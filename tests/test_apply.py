@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from snaplint.agora import client as api
+from snaplint.agora import exceptions as api
 from snaplint.operations.executor import Executor
 from snaplint.operations.outcomes import FAILED, SUCCEEDED, UNTOUCHED, job_work
 from snaplint.plan.changes import Desired, Live

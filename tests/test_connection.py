@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from snaplint.agora.client import WorkerNotFoundError
 from snaplint.agora.connection import (
     EMBEDDED_DESCRIPTION,
     ConnectionConfigError,
@@ -18,6 +17,7 @@ from snaplint.agora.connection import (
     open_client,
     resolve_app_id,
 )
+from snaplint.agora.exceptions import WorkerNotFoundError
 from snaplint.agora.filenames import parse_key
 from snaplint.agora.ratelimit import RateLimiters
 from snaplint.emulator import DEFAULT_APP_ID, DEFAULT_CUSTOMER_ID

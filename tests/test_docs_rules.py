@@ -66,7 +66,7 @@ def test_coverage_names_only_existing_rules() -> None:
 def test_every_rule_that_checks_the_reference_is_in_the_coverage_table() -> None:
     named = {r for row in coverage.all_rows() for r in row.rules}
     missing = sorted(r.ID for r in RULES if r.ID not in named and r.ID not in coverage.OWN_RULES)
-    assert missing == [], f"rules missing from snaplint/docgen/coverage.py: {missing}"
+    assert missing == [], f"rules missing from snaplint/docgen/coverage/: {missing}"
 
 
 def test_every_inconsistency_and_checkable_rule_has_a_row() -> None:

@@ -381,10 +381,11 @@ def test_unset_secret_fails_apply_before_any_call(project: Project, monkeypatch)
 
 
 def test_unknown_status_is_shown_not_guessed(project: Project, monkeypatch):
-    import snaplint.agora.client as api
+    import snaplint.agora.transport as transport
+    from snaplint.agora.clientconfig import RetryPolicy
 
-    fast = api.RetryPolicy(total=1, backoff_factor=0.01, backoff_jitter=0, failover_backoff=(0,))
-    monkeypatch.setattr(api, "RetryPolicy", lambda: fast)
+    fast = RetryPolicy(total=1, backoff_factor=0.01, backoff_jitter=0, failover_backoff=(0,))
+    monkeypatch.setattr(transport, "RetryPolicy", lambda: fast)
     project.job("alpha", "chan-a", "910001")
     project.job("beta", "chan-b", "910002")
     applied(project)

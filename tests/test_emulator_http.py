@@ -177,7 +177,8 @@ def test_injected_bodies_follow_the_reference():
 
 
 def test_error_rate_is_seeded_and_roughly_right(emulator):
-    from snaplint.agora.client import RetryPolicy, ServerError
+    from snaplint.agora.clientconfig import RetryPolicy
+    from snaplint.agora.exceptions import ServerError
 
     emulator.control("PATCH", "config", {"qps": 0})  # no QPS limit: only the injected errors
     client = emulator.client(retry=RetryPolicy(total=0))
@@ -297,12 +298,9 @@ def test_cli_emulator_serves_until_interrupted(tmp_path):
         rest = "".join(proc.stdout.readline() for _ in range(5))
         assert "csecret-123" not in first + rest  # the secret from the environment is not printed
         assert f"SNAPLINT_API_ENDPOINT={url}" in rest
-        from snaplint.agora.client import (
-            CloudRecordingClient,
-            Credentials,
-            RetryPolicy,
-            ServerError,
-        )
+        from snaplint.agora.client import CloudRecordingClient
+        from snaplint.agora.clientconfig import Credentials, RetryPolicy
+        from snaplint.agora.exceptions import ServerError
         from snaplint.agora.ratelimit import RateLimiters
 
         client = CloudRecordingClient(

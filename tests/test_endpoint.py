@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from urllib3.util import parse_url
 
-from snaplint.agora.client import CloudRecordingClient, Credentials
+from snaplint.agora.client import CloudRecordingClient
+from snaplint.agora.clientconfig import Credentials
 from snaplint.agora.connection import ConnectionConfigError, describe_connection
 from snaplint.agora.endpoint import EndpointError, check_endpoint, is_loopback_host
 

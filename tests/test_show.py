@@ -9,8 +9,11 @@ import pytest
 
 from snaplint.plan.changes import Action, Change, Diagnostic, Drift, Live, Plan, PlanOptions
 from snaplint.plan.diff import MISSING, FieldChange
+from snaplint.plan.difftext import value_text
+from snaplint.plan.document import plan_document
+from snaplint.plan.events import Events
 from snaplint.plan.jobs import sensitive
-from snaplint.plan.render import Events, headline, plan_document, render_plan, value_text
+from snaplint.plan.render import headline, render_plan
 from tests.test_plan import INTERVAL, KEY, SUBS, desired, recorded
 
 

@@ -33,13 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from snaplint.agora.client import (
-    DEFAULT_ENDPOINT,
-    CloudRecordingClient,
-    Credentials,
-    RetryPolicy,
-    Timeouts,
-)
+from snaplint.agora.client import CloudRecordingClient
+from snaplint.agora.clientconfig import DEFAULT_ENDPOINT, Credentials, RetryPolicy, Timeouts
 from snaplint.agora.endpoint import EndpointError, check_endpoint
 from snaplint.agora.ratelimit import SHARED, RateLimiters
 from snaplint.config import ENV_APP_ID, app_id_fallback

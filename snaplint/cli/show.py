@@ -30,7 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from snaplint.cli import UsageError
-    from snaplint.plan.render import plan_document, render_plan
+    from snaplint.plan.document import plan_document
+    from snaplint.plan.render import render_plan
     from snaplint.plan.saved import PlanFileError, decode
 
     if args.planfile is None:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _state(args: argparse.Namespace) -> int:
     from snaplint.operations.state_commands import read
-    from snaplint.plan.render import value_text
+    from snaplint.plan.difftext import value_text
 
     args.json = False
     settings = settings_from_args(args)

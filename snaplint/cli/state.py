@@ -95,8 +95,8 @@ def _list(view: Any, state: Any, long: bool) -> None:
 
 
 def _show(view: Any, job: Any) -> None:
+    from snaplint.plan.difftext import value_text
     from snaplint.plan.jobs import digest
-    from snaplint.plan.render import value_text
 
     fields = [
         ("status", job.status),
@@ -126,8 +126,8 @@ def _show(view: Any, job: Any) -> None:
 
 
 def _spec_lines(view: Any, spec: dict, indent: int) -> None:
+    from snaplint.plan.difftext import value_text
     from snaplint.plan.jobs import SENSITIVE_REF, is_sensitive
-    from snaplint.plan.render import value_text
 
     pad = " " * indent
     width = max((len(k) for k, v in spec.items() if not _is_block(v)), default=0)

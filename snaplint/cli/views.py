@@ -198,7 +198,7 @@ class JsonView(TerminalView):
     json = True
 
     def __init__(self, out: IO[str], *, root: Path, auto_approve: bool = False) -> None:
-        from snaplint.plan.render import Events
+        from snaplint.plan.events import Events
 
         super().__init__(out, color=False, root=root, auto_approve=auto_approve)
         self.events = Events(out)
@@ -224,7 +224,7 @@ class JsonView(TerminalView):
             )
 
     def refreshing(self, name: str, sid: str | None) -> None:
-        from snaplint.plan.render import resource
+        from snaplint.plan.events import resource
 
         self.events.emit(
             "refresh_start",
@@ -233,7 +233,7 @@ class JsonView(TerminalView):
         )
 
     def refreshed(self, name: str, sid: str | None, status: str) -> None:
-        from snaplint.plan.render import resource
+        from snaplint.plan.events import resource
 
         self.events.emit(
             "refresh_complete",

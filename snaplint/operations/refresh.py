@@ -68,7 +68,7 @@ def classify(result: Any = None, error: BaseException | None = None, at: str | N
 
 def _worker_not_found(error: BaseException) -> bool:
     try:
-        from snaplint.agora.client import WorkerNotFoundError
+        from snaplint.agora.exceptions import WorkerNotFoundError
     except ImportError:  # pragma: no cover - the client is part of the package
         WorkerNotFoundError = ()  # type: ignore[assignment,misc]
     if isinstance(error, WorkerNotFoundError):
