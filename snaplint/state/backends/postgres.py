@@ -115,8 +115,7 @@ class PostgresBackend:
 
     @property
     def conninfo(self) -> str:
-        """The connection string, for stores that share this database (the event store).
-        It may hold a password: pass it on, never print it (:meth:`describe` is for people)."""
+        """For stores sharing this database (events); may hold a password: never print it."""
         return self._conninfo
 
     # -- connections ------------------------------------------------------------------------
@@ -482,9 +481,6 @@ class PostgresBackend:
             return [str(r[0]) for r in rows]
 
         return self._run("list the workspaces", work)
-
-
-# --------------------------------------------------------------------------- configuration
 
 
 def open_from_env(env: Mapping[str, str], *, workspace: str = DEFAULT_WORKSPACE) -> PostgresBackend:
