@@ -38,8 +38,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="flag no screenshot for longer than this while video is received "
         "(default: two capture intervals)",
     )
+    from snaplint.plan.address import job_name
+
     p.add_argument(
-        "--target", action="append", default=[], metavar="NAME", help="only this job (repeatable)"
+        "--target",
+        action="append",
+        default=[],
+        type=job_name,
+        metavar="NAME",
+        help="only this job, by NAME or job.NAME (repeatable)",
     )
 
 
@@ -48,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from snaplint.operations.status import status
     from snaplint.plan.changes import PlanOptions
 
-    targets = tuple(t.removeprefix("job.") for t in args.target)
-    settings = settings_from_args(args, list(args.paths), PlanOptions(targets=targets))
+    settings = settings_from_args(args, list(args.paths), PlanOptions(targets=tuple(args.target)))
     jobs = run_operation(lambda: status(settings, video_gap=args.video_gap, shot_gap=args.shot_gap))
     if args.json:
         print(json.dumps({"jobs": [j.to_dict() for j in jobs]}, indent=2, ensure_ascii=False))
