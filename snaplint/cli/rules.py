@@ -4,7 +4,8 @@ The text form is a table that fits 100 columns (or a narrower terminal): code, I
 whether ``--fix`` can fix it, and the one-line summary, wrapped under its column. Scope and
 plugin are in ``--json`` and ``snaplint rule ID``; a PLUGIN column appears when a plugin
 provides rules. An ID longer than its column pushes the rest of its row right and its summary
-to the next line, as argparse does with long option names.
+to the next line, as argparse does with long option names; on a terminal too narrow for a
+summary column, every summary goes under its row.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def table_lines(rows: Sequence[dict[str, Any]], width: int, *, plugins: bool = False) -> list[str]:
-    """The rules as aligned lines no longer than ``width`` (at least room for the summary)."""
+    """The rules as aligned lines no longer than ``width``."""
     header = ["CODE", "ID", "SEVERITY", "FIX"] + (["PLUGIN"] if plugins else [])
     cells = [
         [r["code"], r["id"], r["severity"], "yes" if r["fixable"] else ""]
@@ -75,20 +76,28 @@ def table_lines(rows: Sequence[dict[str, Any]], width: int, *, plugins: bool = F
     if plugins:
         widths[-1] = min(widths[-1], 16)
     indent = sum(widths) + len(GAP) * len(widths)
+    # too narrow for a summary column: each summary goes under its row, from the ID column
+    below = width - indent < MIN_SUMMARY
+    if below:
+        indent = widths[0] + len(GAP)
     room = max(width - indent, MIN_SUMMARY)
 
     def line(values: Sequence[str], text: str) -> str:
         padded = GAP.join(v.ljust(w) for v, w in zip(values, widths, strict=True))
-        return (padded + GAP + text).rstrip()
+        return _clip((padded + GAP + text).rstrip(), width)
 
     out = [line(header, "SUMMARY")]
     for row, values in zip(rows, cells, strict=True):
         summary = textwrap.wrap(row.get("title") or row["summary"], room) or [""]
         fitted = [_clip(v, w) for v, w in zip(values, widths, strict=True)]
+        if below and len(values[1]) <= widths[1]:
+            out.append(line(fitted, ""))
+            out.extend((" " * indent + more).rstrip() for more in summary)
+            continue
         if len(values[1]) > widths[1]:
             # a long ID pushes its row's cells right; the summary starts on the next line
             cells_line = GAP.join([values[0].ljust(widths[0]), *(v for v in values[1:] if v)])
-            out.append(cells_line if len(cells_line) <= width else _clip(cells_line, width))
+            out.append(_clip(cells_line, width))
             out.extend((" " * indent + more).rstrip() for more in summary)
             continue
         out.append(line(fitted, summary[0]))
