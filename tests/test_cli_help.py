@@ -40,6 +40,7 @@ def test_several_misspelt_options_each_get_a_suggestion(capsys) -> None:
 
 def test_an_unknown_option_far_from_every_option_gets_no_guess(capsys) -> None:
     err = usage_error(capsys, "plan", "--zzzzzz")
+    assert err.startswith("usage: snaplint plan ")
     assert "unrecognized arguments: --zzzzzz" in err and "did you mean" not in err
 
 
@@ -48,14 +49,16 @@ def test_a_misspelt_single_dash_option_is_compared_with_the_long_names(capsys) -
     assert "did you mean `--out`?" in err
 
 
+def test_terraform_options_snaplint_has_no_name_for_say_what_to_do(capsys) -> None:
+    err = usage_error(capsys, "plan", "-destroy")
+    assert "-destroy: `snaplint destroy` shows what it would stop and asks first" in err
+    err = usage_error(capsys, "apply", "-var-file=prod.tfvars")
+    assert "${env:NAME}" in err
+
+
 def test_a_misspelt_command_gets_the_closest_command(capsys) -> None:
     err = usage_error(capsys, "plna")
     assert "unknown command 'plna'; did you mean `plan`?" in err
-
-
-def test_argument_errors_keep_the_subcommands_usage(capsys) -> None:
-    err = usage_error(capsys, "lint", "--fail-on", "fatal")
-    assert err.startswith("usage: snaplint lint ") and "invalid choice: 'fatal'" in err
 
 
 def test_terraform_single_dash_options_are_read_as_their_long_form() -> None:

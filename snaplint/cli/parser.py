@@ -17,7 +17,6 @@ Two things argparse does not do on its own:
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -61,14 +60,29 @@ def long_spelling(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]
     return out
 
 
+# Terraform options with no snaplint option of that name: what to do instead
+TERRAFORM_ONLY = {
+    "destroy": "`snaplint destroy` shows what it would stop and asks first",
+    "var": "manifests take values from the environment as ${env:NAME}",
+    "var-file": "manifests take values from the environment as ${env:NAME}",
+    "input": "snaplint asks only on a terminal; without one, --auto-approve is required",
+    "lock": "commands that write the state always lock it; --lock-timeout waits for the lock",
+}
+
+
 def unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str]) -> str:
     """argparse's message for leftover arguments, with the closest option for each unknown one."""
     hints = []
+    notes = []
     for token in extras:
         guess = closest_option(parser, token)
         if guess is not None:
             hints.append((token, guess))
+        elif token.startswith("-") and token.lstrip("-").partition("=")[0] in TERRAFORM_ONLY:
+            notes.append(f"{token}: {TERRAFORM_ONLY[token.lstrip('-').partition('=')[0]]}")
     message = f"unrecognized arguments: {' '.join(extras)}"
+    if notes:
+        message += "; " + "; ".join(notes)
     if len(hints) == 1:
         message += f"; did you mean `{hints[0][1]}`?"
     elif hints:
@@ -83,6 +97,8 @@ def closest_option(parser: argparse.ArgumentParser, token: str) -> str | None:
         return None  # a positional or a negative number, not a misspelt option
     if not name.startswith("--"):
         name = "-" + name  # Terraform's single dash: compare with the long names
+    import difflib  # only on an error: not on every run's import path
+
     longs = [s for s in parser._option_string_actions if s.startswith("--")]
     close = difflib.get_close_matches(name, longs, n=1, cutoff=0.7)
     return close[0] if close else None
@@ -90,6 +106,8 @@ def closest_option(parser: argparse.ArgumentParser, token: str) -> str | None:
 
 def closest_command(word: str, commands: Sequence[str]) -> str | None:
     """The command a misspelt one (``plna``) most likely meant."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(commands), n=1, cutoff=0.6)
     return close[0] if close else None
 
