@@ -51,3 +51,14 @@ def test_the_notification_store_creates_it_the_same_way(tmp_path: Path) -> None:
     finally:
         store.close()
     assert (tmp_path / ".snaplint" / ".gitignore").read_text() == GITIGNORE
+
+
+def test_the_embedded_emulator_creates_it_the_same_way(tmp_path: Path) -> None:
+    from snaplint.emulator.app import DEFAULT_APP_ID
+    from tests.test_operations import _embedded_client
+
+    client = _embedded_client(tmp_path)  # what plan and apply use without an Agora account
+    assert not (tmp_path / ".snaplint").exists()
+    client.acquire(DEFAULT_APP_ID, "room", "900", {})  # the first request writes its world
+    assert (tmp_path / ".snaplint" / "emulator" / "state.json").is_file()
+    assert (tmp_path / ".snaplint" / ".gitignore").read_text() == GITIGNORE
