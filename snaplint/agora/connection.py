@@ -193,9 +193,10 @@ def open_client(
             DEFAULT_CUSTOMER_SECRET,
         )
         from snaplint.emulator.embedded import EmbeddedEmulator
+        from snaplint.workdir import make_dirs
 
         directory = Path(project_root) / EMBEDDED_DIR
-        emulator = EmbeddedEmulator(directory)
+        emulator = EmbeddedEmulator(directory, make_dirs=make_dirs)
         description = f"{EMBEDDED_DESCRIPTION}; state in {directory}"
         client = CloudRecordingClient(
             Credentials.of(DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET),

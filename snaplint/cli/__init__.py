@@ -57,7 +57,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     Building one subparser instead of all of them keeps a pre-commit run from
     importing a dozen command modules it does not use.
     """
-    parser = argparse.ArgumentParser(
+    from snaplint.cli.parser import Parser
+
+    parser = Parser(
         prog="snaplint",
         description="Lint, plan and apply Agora Cloud Recording snapshot jobs.",
     )
@@ -77,6 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = argv[0] if argv else None
     parser = build_parser(only=first if first in COMMANDS else None)
+    if first is not None and not first.startswith("-") and first not in COMMANDS:
+        from snaplint.cli.parser import closest_command
+
+        guess = closest_command(first, list(COMMANDS))
+        parser.error(
+            f"unknown command {first!r}"
+            + (f"; did you mean `{guess}`?" if guess else "")
+            + " (snaplint --help lists the commands)"
+        )
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)

@@ -76,18 +76,31 @@ def add_approval_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_targeting_arguments(p: argparse.ArgumentParser, *, replace: bool = True) -> None:
-    g = p.add_argument_group("targeting")
+    from snaplint.plan.address import job_name
+
+    g = p.add_argument_group("targeting (NAME or the plan's address job.NAME)")
     g.add_argument(
-        "--target", action="append", default=[], metavar="NAME", help="only this job (repeatable)"
+        "--target",
+        action="append",
+        default=[],
+        type=job_name,
+        metavar="NAME",
+        help="only this job (repeatable)",
     )
     g.add_argument(
-        "--exclude", action="append", default=[], metavar="NAME", help="skip this job (repeatable)"
+        "--exclude",
+        action="append",
+        default=[],
+        type=job_name,
+        metavar="NAME",
+        help="skip this job (repeatable)",
     )
     if replace:
         g.add_argument(
             "--replace",
             action="append",
             default=[],
+            type=job_name,
             metavar="NAME",
             help="stop and start this job again even if unchanged (repeatable)",
         )

@@ -19,7 +19,14 @@ HELP = "Adopt a running session (started outside snaplint) as the session of job
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("name", metavar="NAME", help="the job (metadata.name) the session belongs to")
+    from snaplint.plan.address import job_name
+
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        type=job_name,
+        help="the job (metadata.name, or its address job.NAME) the session belongs to",
+    )
     p.add_argument("--resource-id", required=True, metavar="ID", help="the session's resourceId")
     p.add_argument("--sid", required=True, metavar="SID", help="the session's sid")
     p.add_argument(

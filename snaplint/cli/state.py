@@ -20,22 +20,24 @@ HELP = "List, show, forget or unprotect the jobs recorded in the state; migrate 
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from snaplint.plan.address import job_name
+
     sub = p.add_subparsers(dest="state_command", metavar="SUBCOMMAND", required=True)
     ls = sub.add_parser("list", help="the recorded jobs, one per line")
     ls.add_argument("-l", "--long", action="store_true", help="with status, sid and times")
     add_common_arguments(ls, json_flag=False)
     show = sub.add_parser("show", help="everything recorded about one job (secrets hidden)")
-    show.add_argument("name", metavar="NAME")
+    show.add_argument("name", metavar="NAME", type=job_name, help="NAME or job.NAME")
     add_common_arguments(show, json_flag=False)
     rm = sub.add_parser("rm", help="forget a job; its session, if any, keeps running")
-    rm.add_argument("name", metavar="NAME", nargs="+")
+    rm.add_argument("name", metavar="NAME", nargs="+", type=job_name, help="NAME or job.NAME")
     rm.add_argument("--dry-run", action="store_true", help="say what would be forgotten")
     add_common_arguments(rm, json_flag=False)
     add_lock_arguments(rm)
     unprotect = sub.add_parser(
         "unprotect", help="lift a job's recorded protection (metadata.protect)"
     )
-    unprotect.add_argument("name", metavar="NAME")
+    unprotect.add_argument("name", metavar="NAME", type=job_name, help="NAME or job.NAME")
     add_common_arguments(unprotect, json_flag=False)
     add_lock_arguments(unprotect)
     from snaplint.cli import state_migrate

@@ -44,8 +44,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="flag no screenshot for longer than this while video is received "
         "(default: two capture intervals)",
     )
+    from snaplint.plan.address import job_name
+
     p.add_argument(
-        "--target", action="append", default=[], metavar="NAME", help="only this job (repeatable)"
+        "--target",
+        action="append",
+        default=[],
+        type=job_name,
+        metavar="NAME",
+        help="only this job, by NAME or job.NAME (repeatable)",
     )
     p.add_argument(
         "--refresh", action="store_true", help="also query every running session (live API call)"
@@ -73,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from snaplint.operations.status import status
     from snaplint.plan.changes import PlanOptions
 
-    targets = tuple(t.removeprefix("job.") for t in args.target)
-    settings = settings_from_args(args, list(args.paths), PlanOptions(targets=targets))
+    settings = settings_from_args(args, list(args.paths), PlanOptions(targets=tuple(args.target)))
 
     def once() -> int:
         jobs = run_operation(

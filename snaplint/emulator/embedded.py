@@ -113,8 +113,12 @@ class EmbeddedEmulator:
         customer_secret: str = DEFAULT_CUSTOMER_SECRET,
         auto_publishers: bool = True,
         qps: float | None = None,
+        make_dirs: Callable[[Path], None] | None = None,
     ) -> None:
         self.directory = Path(directory)
+        # how the folder is created: snaplint passes snaplint.workdir.make_dirs (a .gitignore
+        # in .snaplint/); the emulator itself knows nothing of the project's layout
+        self._make_dirs = make_dirs or (lambda p: p.mkdir(parents=True, exist_ok=True))
         self.state_path = self.directory / "state.json"
         self.storage_dir = self.directory / "storage"
         self._file_lock = FileLock(str(self.directory / "state.json.lock"), timeout=LOCK_TIMEOUT)
@@ -139,7 +143,7 @@ class EmbeddedEmulator:
     def app(self) -> Iterator[EmulatorApp]:
         """Load the world, yield the app, save the world (under the file lock)."""
         with self._thread_lock:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self._make_dirs(self.directory)
             with self._file_lock:
                 state = self._read()
                 clock = SimClock(1.0, offset=float(state.get("clock", {}).get("offset", 0.0)))

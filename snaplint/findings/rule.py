@@ -174,6 +174,21 @@ def is_suppressible(rule: Any) -> bool:
     return bool(getattr(rule, "SUPPRESSIBLE", True))
 
 
+def is_fixable(rule: Any) -> bool:
+    """Whether the rule offers a fix: its docs have a "Fix safety" section (CONTRIBUTING.md)."""
+    import inspect  # not at the top: the lint path never needs it
+
+    return bool(doc_section(inspect.cleandoc(getattr(rule, "__doc__", None) or ""), "Fix safety"))
+
+
+def title(rule: Any) -> str:
+    """The docstring's one-line summary (its first line)."""
+    import inspect
+
+    doc = inspect.cleandoc(getattr(rule, "__doc__", None) or "")
+    return doc.split("\n", 1)[0].strip()
+
+
 def option_defaults(rule: Any) -> dict[str, Any]:
     schema = getattr(rule, "OPTIONS", None) or {}
     props = schema.get("properties", {}) if isinstance(schema, dict) else {}

@@ -36,11 +36,17 @@ class _Builtins:
 
 @dataclass
 class RuleTable:
-    """Every known rule, by ID and by code, with the plugin that provided it."""
+    """Every known rule, by ID and by code, with the plugin that provided it.
+
+    IDs and codes are matched without regard to case (``snp204``, ``Duplicate-Key``) wherever
+    one is written: the CLI, the config and suppression comments all look rules up here.
+    """
 
     rules: dict[str, Any] = field(default_factory=dict)
     by_code: dict[str, str] = field(default_factory=dict)
     plugin_of: dict[str, str] = field(default_factory=dict)
+    # casefolded ID or code → rule ID
+    folded: dict[str, str] = field(default_factory=dict)
 
     def add(self, rule: Any, plugin: str) -> None:
         rid = getattr(rule, "ID", None)
@@ -66,30 +72,44 @@ class RuleTable:
                 f"duplicate rule code {code!r}: {other!r} (plugin {self.plugin_of[other]!r}) and "
                 f"{rid!r} (plugin {plugin!r})"
             )
+        for name in (rid, code):
+            other = self.folded.get(str(name).casefold())
+            if other is not None:  # IDs and codes are matched without case: they must differ
+                raise PluginError(
+                    f"rule {rid!r} (plugin {plugin!r}) and rule {other!r} (plugin "
+                    f"{self.plugin_of[other]!r}) differ only in case: {name!r}"
+                )
         self.rules[rid] = rule
         self.by_code[code] = rid
         self.plugin_of[rid] = plugin
+        self.folded[rid.casefold()] = rid
+        self.folded[str(code).casefold()] = rid
 
     def get(self, id_or_code: str) -> Any | None:
-        rid = self.by_code.get(id_or_code, id_or_code)
-        return self.rules.get(rid)
+        rid = self.resolve(id_or_code)
+        return None if rid is None else self.rules[rid]
 
     def resolve(self, id_or_code: str) -> str | None:
-        """The rule ID for an ID or code, or None if unknown."""
+        """The rule ID for an ID or code (in any case), or None if unknown."""
         rid = self.by_code.get(id_or_code, id_or_code)
-        return rid if rid in self.rules else None
+        if rid in self.rules:
+            return rid
+        return self.folded.get(id_or_code.casefold())
 
     def matching(self, selector: str) -> Iterator[str]:
-        """IDs selected by ``ALL``, an ID, a code, or a code prefix such as ``SNP2``."""
-        if selector == "ALL":
+        """IDs selected by ``ALL``, an ID, a code, or a code prefix such as ``SNP2`` (any case)."""
+        if selector.upper() == "ALL":
             yield from self.rules
             return
         rid = self.resolve(selector)
         if rid is not None:
             yield rid
             return
+        prefix = selector.upper()
+        if not prefix[:3].isalpha():
+            return
         for code, rid in self.by_code.items():
-            if code.startswith(selector) and selector[:3].isalpha():
+            if code.upper().startswith(prefix):
                 yield rid
 
     def __iter__(self) -> Iterator[Any]:

@@ -172,6 +172,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, index: int, text: str) -> Problem
         message += ")"
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         message += "; YAML does not allow tabs for indentation, use spaces"
+    elif mark is not None and exc.context and "flow" in exc.context:
+        message += _flow_reference_hint(text, mark.index)
     return Problem("yaml-syntax", message, Span(line, col, line, col + 1), (), index)
 
 
@@ -180,6 +182,19 @@ class _Invalid:
 
 
 _INVALID: Any = _Invalid()
+
+
+def _flow_reference_hint(text: str, index: int) -> str:
+    """The README's hint when an unquoted ``${env:NAME}`` broke a flow collection: the parser
+    stops at its ``{`` (it starts a flow mapping), so the reference begins at or just before."""
+    start = text.rfind("${", max(0, index - 1), index + 2)
+    if start < 0:
+        return ""
+    from snaplint.findings.references import REF_RE
+
+    m = REF_RE.match(text, start)
+    ref = m.group(0) if m else "${env:NAME}"
+    return f'; in flow style ({{…}} or […]) quote the reference: "{ref}"'
 
 
 def _node_problem(rule: str, message: str, node: Node, index: int, path: JsonPath = ()) -> Problem:

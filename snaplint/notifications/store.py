@@ -285,7 +285,9 @@ class SQLiteEventStore:
             return self._conn
         self._conn = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            from snaplint.workdir import make_dirs
+
+            make_dirs(self.directory)  # .snaplint/ gets its .gitignore
             conn = sqlite3.connect(
                 self.path,
                 timeout=self.busy_timeout_ms / 1000,

@@ -180,7 +180,9 @@ class FileBackend:
 
     def _mkdir(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            from snaplint.workdir import make_dirs
+
+            make_dirs(self.path.parent)  # .snaplint/ gets its .gitignore
         except OSError as exc:
             raise BackendError(f"cannot create {self.path.parent}: {exc}") from exc
 
