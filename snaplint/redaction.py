@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 REDACTED = "(sensitive value)"
@@ -105,20 +106,55 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-_LINE_PATTERN: re.Pattern[str] | None = None
+_LINE_PATTERN = re.compile(
+    r"""(?P<key>(?P<q>["']?)\b(?P<name>[A-Za-z_][\w-]*)(?P=q)\s*:[ \t]*)"""
+    r"""(?P<value>"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,}\]#][^,}\]#]*)"""
+)
 
 
-def _line_pattern() -> re.Pattern[str]:
-    global _LINE_PATTERN
-    if _LINE_PATTERN is None:
-        from snaplint.lint.schema import secret_field_names
+@cache
+def _secret_names() -> frozenset[str]:
+    from snaplint.lint.schema import secret_field_names
 
-        names = "|".join(sorted(map(re.escape, SECRET_KEYS | secret_field_names())))
-        _LINE_PATTERN = re.compile(
-            rf"""(?P<key>(?P<q>["']?)\b(?:{names})(?P=q)\s*:[ \t]*)"""
-            r"""(?P<value>"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,}\]#][^,}\]#]*)"""
-        )
-    return _LINE_PATTERN
+    return SECRET_KEYS | secret_field_names()
+
+
+@cache
+def _documented_names() -> frozenset[str]:
+    """Every property name the schemas document (a documented field is never a misspelling)."""
+    from snaplint.findings.schemafiles import bundle
+
+    names: set[str] = set()
+    for schema in ("snapshot-job", "start-request", "acquire-request"):
+        try:
+            stack: list[Any] = [bundle(schema)]
+        except FileNotFoundError:
+            continue
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                props = node.get("properties")
+                if isinstance(props, dict):
+                    names.update(k for k in props if isinstance(k, str))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    return frozenset(names)
+
+
+@cache
+def is_secret_key(name: str) -> bool:
+    """A key whose value must not be shown: a secret field, or a key that is not a documented
+    field and that the linter's "did you mean" would take for a secret one (``acessKey``,
+    ``secretKye``, ``AccessKey``, ``tokn``) — a credential under a typo is still a credential."""
+    names = _secret_names()
+    if name in names:
+        return True
+    if name in _documented_names():
+        return False
+    from snaplint.lint.schema import suggest
+
+    return suggest(name, names) is not None
 
 
 def mask_source_line(line: str) -> str:
@@ -129,9 +165,11 @@ def mask_source_line(line: str) -> str:
     """
 
     def mask(m: re.Match[str]) -> str:
+        if not is_secret_key(m.group("name")):
+            return m.group(0)
         value = m.group("value").rstrip()
         if "${env:" in value and value.strip("\"' ").startswith("${env:"):
             return m.group(0)
         return m.group("key") + "***" + m.group("value")[len(value) :]
 
-    return _line_pattern().sub(mask, line)
+    return _LINE_PATTERN.sub(mask, line)

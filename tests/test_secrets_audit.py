@@ -44,6 +44,11 @@ SECRETS = {
     "customer secret": "audit-customer-secret-Vb62Ns",
     "wrong customer secret": "audit-wrong-secret-Hh27Ju",
     "literal secret": "audit-literal-secret-Kd93Fe",
+    # literals under keys a user mistyped: still credentials, whatever the spelling
+    "misspelt access key": "audit-acess-key-Wq71Mb",
+    "misspelt secret key": "audit-secret-kye-Ln28Sd",
+    "mis-cased access key": "audit-AccessKey-Jt40Vc",
+    "misspelt token": "audit-tokn-Xe95Pa",
     "pg password": PG_PASSWORD,
     "wrong pg password": "audit-wrong-pg-pass-Rr66Xc",
 }
@@ -198,6 +203,17 @@ def test_no_secret_appears_in_any_output_state_plan_or_journal(audit: Audit):
     literal = literal.replace("${env:AUDIT_ACCESS_KEY}", SECRETS["literal secret"])
     literal = literal.replace("subscribeUidGroup: 0", "subscribeUidGroup: 1")  # also fixable
     (lint_only / "literal.yaml").write_text(literal)
+    misspelt = (p.root / "jobs" / "beta.yaml").read_text()
+    for written, key, secret in (
+        ("token: ${env:AUDIT_RTC_TOKEN}", "tokn", "misspelt token"),
+        ("accessKey: ${env:AUDIT_ACCESS_KEY}", "acessKey", "misspelt access key"),
+        ("secretKey: ${env:AUDIT_SECRET_KEY}", "secretKye", "misspelt secret key"),
+    ):
+        misspelt = misspelt.replace(written, f"{key}: {SECRETS[secret]}")
+    misspelt = misspelt.replace(
+        "      stsToken:", f"      AccessKey: {SECRETS['mis-cased access key']}\n      stsToken:"
+    )
+    (lint_only / "misspelt.yaml").write_text(misspelt)
     reports = audit.tmp / "reports"
     reports.mkdir()
     for fmt in formats:

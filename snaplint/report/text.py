@@ -47,12 +47,13 @@ def _headline(d: Diagnostic, color: bool) -> str:
 
 def _shown_line(line: str, d: Diagnostic) -> str:
     """The source line as it may be shown: secret values never reach the terminal or CI logs."""
-    from snaplint.redaction import SECRET_KEYS, mask_source_line
+    from snaplint.redaction import is_secret_key, mask_source_line
 
-    if d.path and str(d.path[-1]) in SECRET_KEYS and "${env:" not in line:
-        # a finding on a secret field itself: hide everything from its value on
+    masked = mask_source_line(line)
+    if masked == line and d.path and is_secret_key(str(d.path[-1])) and "${env:" not in line:
+        # a finding on a secret field whose value the line pattern cannot see: hide the rest
         return line[: max(d.column - 1, 0)] + "***"
-    return mask_source_line(line)
+    return masked
 
 
 def _snippet(line: str, d: Diagnostic, color: bool) -> str:
