@@ -110,3 +110,58 @@ def test_once_starts_the_jobs_and_logs_one_json_line(project: Project):
     [line] = rounds_of(out)
     assert code == 0 and sum(line["changes"].values()) == 0
     project.assert_no_secret_leaked()
+
+
+# --------------------------------------------------------------------------- restart policies
+
+
+def test_restart_always_is_kept_running_across_three_idle_outs_and_never_stays_ended(
+    project: Project,
+):
+    emu = project.emu
+    job(project, "alpha", "chan-a", "910001", restart="always", max_idle=60)
+    job(project, "beta", "chan-b", "910002", restart="never", max_idle=60)
+    for cname in ("chan-a", "chan-b"):
+        emu.publish("1001", cname=cname)
+    loop = Loop(project, "--interval", "1s")
+    try:
+        first = wait_for(lambda: len(project.running()) == 2 and project.running(), message="start")
+        sids = [next(s["sid"] for s in first if s["cname"] == "chan-a")]
+        beta_sid = project.one_running("chan-b")["sid"]
+        for _ in range(3):
+            # the publishers leave; after maxIdleTime the service ends both sessions
+            for cname in ("chan-a", "chan-b"):
+                emu.unpublish("1001", cname=cname)
+            emu.advance(70)
+            assert project.running() == []
+            # the loop sees alpha's session gone and starts a new one; beta stays ended
+            new = wait_for(
+                lambda: [s for s in project.running("chan-a") if s["sid"] not in sids],
+                message="alpha restarted",
+            )
+            sids.append(new[0]["sid"])
+            # the publishers return
+            for cname in ("chan-a", "chan-b"):
+                emu.publish("1001", cname=cname)
+        n = len(loop.lines)
+        loop.rounds(n + 2)  # two more rounds with publishers back: nothing more to do
+    finally:
+        code = loop.stop()
+    assert code == 0, loop.err
+    assert len(set(sids)) == 4
+    assert project.one_running("chan-a")["sid"] == sids[-1]
+    assert project.running("chan-b") == []
+    recorded = project.state()["jobs"]
+    assert recorded["alpha"]["sid"] == sids[-1] and recorded["alpha"]["status"] == "running"
+    assert recorded["beta"]["status"] == "ended" and recorded["beta"]["sid"] == beta_sid
+    lines = loop.lines
+    assert [line["round"] for line in lines] == list(range(1, len(lines) + 1))
+    assert sum(line["changes"]["start"] for line in lines) == 5  # 2 first starts + 3 restarts
+    held = [line for line in lines if "beta" in line["not_restarted"]]
+    assert held and all("alpha" not in line["not_restarted"] for line in lines)
+    assert any("beta" in line["ended"] for line in lines)
+    assert all(line["errors"] == [] for line in lines), [line["errors"] for line in lines]
+    assert all(line["next_round"] for line in lines[:-1])
+    # plan by hand still plans beta's start, as before: the policy is the loop's
+    code, out, _ = project.run("plan", "--detailed-exitcode")
+    assert code == 2 and "Plan: 1 to start" in out
