@@ -165,3 +165,153 @@ def test_restart_always_is_kept_running_across_three_idle_outs_and_never_stays_e
     # plan by hand still plans beta's start, as before: the policy is the loop's
     code, out, _ = project.run("plan", "--detailed-exitcode")
     assert code == 2 and "Plan: 1 to start" in out
+
+
+# --------------------------------------------------------------------------- stopping and crashing
+
+
+def setup_jobs(p: Project, **kw: Any) -> None:
+    for name, cname, uid in JOBS:
+        job(p, name, cname, uid, **kw)
+        p.emu.publish("1001", cname=cname)
+
+
+def assert_state_knows_every_session(p: Project) -> None:
+    """No running session the state does not record: nothing orphaned."""
+    recorded = {(j["cname"], j["sid"]) for j in p.state()["jobs"].values()}
+    for s in p.running():
+        assert (s["cname"], s["sid"]) in recorded, (s, recorded)
+
+
+def test_sigterm_mid_round_finishes_the_call_and_exits_0(project: Project):
+    setup_jobs(project)
+    project.emu.faults(latency_ms=400)  # each call takes a while: the signal lands mid-round
+    loop = Loop(project, "--interval", "1m", "--parallelism", "1")
+    wait_for(
+        lambda: any(r["endpoint"] == "start" for r in project.emu.request_log()),
+        message="a first start",
+    )
+    sent = time.monotonic()
+    code = loop.stop(signal.SIGTERM)
+    assert code == 0, loop.err
+    assert time.monotonic() - sent < 10  # the loop did not wait for its next round
+    [line] = loop.lines
+    assert line["status"] == "interrupted" and line["next_round"] is None
+    assert "Stop requested" in loop.err
+    started = len(project.running())
+    assert 1 <= started < len(JOBS)  # jobs after the signal were not begun
+    # the state was written and the journal cleared: nothing is left for a recovery
+    assert list((project.root / ".snaplint").glob("*journal*")) == []
+    assert_state_knows_every_session(project)
+    # the next loop completes the work
+    project.emu.faults(latency_ms=0)
+    code, out, err = project.run("reconcile", "--once")
+    assert code == 0, err
+    [line] = rounds_of(out)
+    assert line["changes"]["start"] == len(JOBS) - started
+    assert_one_session_per_job(project)
+
+
+@pytest.mark.parametrize(
+    "point",
+    ["after-acquire:beta", "after-start-intent:beta", "after-start:beta", "before-state-write"],
+)
+def test_sigkill_mid_round_then_a_new_loop_leaves_one_session_per_job(project: Project, point):
+    setup_jobs(project)
+    loop = Loop(project, "--interval", "1s", env={"SNAPLINT_TEST_CRASH_AT": point})
+    code = loop.proc.wait(30)
+    assert code == -signal.SIGKILL, loop.stop()
+    assert loop.lines == []  # killed before its round was logged
+    again = Loop(project, "--interval", "1s")
+    try:
+        again.rounds(2)
+    finally:
+        assert again.stop() == 0, again.err
+    assert_one_session_per_job(project)
+    assert all(line["errors"] == [] for line in again.lines), again.lines
+
+
+def test_sigkill_at_an_arbitrary_moment_then_a_new_loop_completes(project: Project):
+    setup_jobs(project)
+    project.emu.faults(latency_ms=150, latency_jitter_ms=100)
+    loop = Loop(project, "--interval", "1s", "--parallelism", "2")
+    # kill once some starts have been answered, while others are in flight
+    wait_for(lambda: sum(r["endpoint"] == "start" for r in project.emu.request_log()) >= 1)
+    assert loop.stop(signal.SIGKILL) == -signal.SIGKILL
+    project.emu.faults(latency_ms=0, latency_jitter_ms=0)
+    code, _out, err = project.run("reconcile", "--once")
+    assert code == 0, err
+    assert_one_session_per_job(project)
+
+
+# --------------------------------------------------------------------------- several loops
+
+
+def test_two_loops_on_one_state_take_turns_and_never_both_apply(project: Project):
+    setup_jobs(project)
+    project.emu.faults(latency_ms=100)
+    loops = [Loop(project, "--interval", "1s") for _ in range(2)]
+    try:
+        for loop in loops:
+            loop.rounds(3, timeout=60)
+    finally:
+        codes = [loop.stop() for loop in loops]
+    assert codes == [0, 0], [loop.err for loop in loops]
+    assert_one_session_per_job(project)
+    # each job was started once in all: the second loop found the first one's work done
+    starts = sum(line["changes"]["start"] for loop in loops for line in loop.lines)
+    assert starts == len(JOBS)
+    creates = [r for r in project.emu.request_log() if r["endpoint"] == "start"]
+    assert len(creates) == len(JOBS)
+
+    # the rounds' locked spans (lock taken → lock released) never overlap between the loops
+    def spans(loop: Loop) -> list[tuple[float, float]]:
+        from datetime import datetime
+
+        def t(text: str) -> float:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+        return [(t(line["locked_at"]), t(line["released_at"])) for line in loop.lines]
+
+    a, b = spans(loops[0]), spans(loops[1])
+    for s1, e1 in a:
+        for s2, e2 in b:
+            # millisecond timestamps: a release and the other's take may share one
+            assert e1 <= s2 + 0.002 or e2 <= s1 + 0.002, ((s1, e1), (s2, e2))
+    waited = [line for loop in loops for line in loop.lines if line["lock_wait_seconds"] > 0.05]
+    assert waited, "one loop waited for the other's lock at least once"
+
+
+# --------------------------------------------------------------------------- guard rails
+
+
+def test_protected_job_is_refused_as_apply_refuses_it(project: Project):
+    job(project, "alpha", "chan-a", "910001", protect=True, interval=15)
+    project.emu.publish("1001", cname="chan-a")
+    code, out, err = project.run("reconcile", "--once")
+    assert code == 0, err
+    sid = project.one_running("chan-a")["sid"]
+    # a captureInterval change needs a replace, which protection refuses
+    job(project, "alpha", "chan-a", "910001", protect=True, interval=30)
+    code, out, _ = project.run("reconcile", "--once")
+    assert code == 1
+    [line] = rounds_of(out)
+    assert line["status"] == "error" and line["@level"] == "error"
+    assert any("protected: refusing to replace" in e for e in line["errors"]), line["errors"]
+    assert sum(line["changes"].values()) == 0
+    assert project.one_running("chan-a")["sid"] == sid
+
+
+def test_bad_manifest_is_a_located_round_error_not_a_crash(project: Project):
+    job(project, "alpha", "chan-a", "910001")
+    (project.root / "jobs" / "broken.yaml").write_text(
+        "apiVersion: snaplint/v1\nkind: SnapshotJob\nmetadata:\n  name: x\n  restart: yes\n"
+        'spec:\n  cname: c\n  uid: "1"\n  clientRequest: {}\n'
+    )
+    code, out, err = project.run("reconcile", "--once")
+    assert code == 1, err
+    [line] = rounds_of(out)
+    assert any("broken.yaml:5:12: restart-policy-invalid" in e for e in line["errors"]), line[
+        "errors"
+    ]
+    assert project.running() == []

@@ -47,6 +47,8 @@ class Round:
     started_at: float
     finished_at: float = 0.0
     lock_wait: float = 0.0
+    locked_at: float | None = None  # when the state lock was taken and released
+    released_at: float | None = None
     planned: dict[str, int] = field(default_factory=dict)  # per kind: start, update, …
     changes: dict[str, int] = field(default_factory=dict)  # carried out, per kind
     failed: int = 0
@@ -67,6 +69,8 @@ class Round:
             "finished_at": _iso(self.finished_at),
             "duration_seconds": round(self.finished_at - self.started_at, 3),
             "lock_wait_seconds": round(self.lock_wait, 3),
+            "locked_at": _iso(self.locked_at) if self.locked_at is not None else None,
+            "released_at": _iso(self.released_at) if self.released_at is not None else None,
             "planned": self.planned,
             "changes": self.changes,
             "failed": self.failed,
@@ -159,10 +163,12 @@ class _Loop:
             store = open_store(self.settings)
             held = self._lock(store, result)
             if held is not None:
+                result.locked_at = self.clock()
                 try:
                     self._work(store, result)
                 finally:
                     store.backend.unlock(held.id)
+                    result.released_at = self.clock()
         except OperationError as exc:
             result.status = ERROR
             _add_error(result, str(exc))
