@@ -81,7 +81,7 @@ class LineView:
 
     def round(self, result: Round) -> None:
         body = result.to_dict()
-        level = "info" if result.status in ("ok", "interrupted") else "error"
+        level = {"ok": "info", "interrupted": "info", "waiting": "warn"}.get(result.status, "error")
         counts = ", ".join(f"{n} {k}" for k, n in result.changes.items() if n) or "no changes"
         event = {
             "@level": level,

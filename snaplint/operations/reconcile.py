@@ -18,6 +18,7 @@ Nothing here prints or reads argv: each round is a :class:`Round` value given to
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from snaplint.operations import shutdown
 from snaplint.operations.settings import ERROR, INTERRUPTED, OK, Settings
+from snaplint.plan.changes import summary_counts
 
 if TYPE_CHECKING:
     from snaplint.operations.planning import Planned
@@ -36,6 +38,7 @@ WAITING = "waiting"  # the round could not take the lock within an interval
 DEFAULT_INTERVAL = 300.0
 LOCK_SLICE = 1.0  # seconds per lock attempt: how soon a waiting loop notices SIGTERM
 SESSION_STATES = ("running", "ended", "pending", "untracked")
+_NO_CHANGES = summary_counts(())  # every kind, so that a line always has them all
 
 
 @dataclass
@@ -71,8 +74,8 @@ class Round:
             "lock_wait_seconds": round(self.lock_wait, 3),
             "locked_at": _iso(self.locked_at) if self.locked_at is not None else None,
             "released_at": _iso(self.released_at) if self.released_at is not None else None,
-            "planned": self.planned,
-            "changes": self.changes,
+            "planned": {**_NO_CHANGES, **self.planned},
+            "changes": {**_NO_CHANGES, **self.changes},
             "failed": self.failed,
             "ended": self.ended,
             "not_restarted": self.not_restarted,
@@ -153,14 +156,17 @@ class _Loop:
         # jobs seen ending abnormally whose restart has not succeeded yet (on-failure keeps
         # trying them in later rounds; kept in memory: a new loop asks refresh again)
         self.failed: set[str] = set()
+        self.backend_name = ""
 
     def round(self, number: int) -> Round:
         from snaplint.operations.planning import open_store
         from snaplint.operations.settings import OperationError
 
         result = Round(number, OK, self.clock())
+        store = None
         try:
             store = open_store(self.settings)
+            self.backend_name = getattr(store.backend, "name", "")
             held = self._lock(store, result)
             if held is not None:
                 result.locked_at = self.clock()
@@ -175,6 +181,9 @@ class _Loop:
         except Exception as exc:  # a round's failure is reported; the next round tries again
             result.status = ERROR
             _add_error(result, f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+        finally:
+            if store is not None:
+                _close(store)  # a round's connection (PostgreSQL) does not outlive it
         result.finished_at = self.clock()
         return result
 
@@ -198,8 +207,9 @@ class _Loop:
                     self.view.note(f"Waiting for the state lock held by {who}.")
                     told = True
                 if waited >= max(self.interval, LOCK_SLICE):
+                    # another worker's turn, not an error: this loop's work waits a round
                     result.status, result.lock_wait = WAITING, waited
-                    _add_error(result, f"the state lock is held by {who}")
+                    result.warnings.append(f"the state lock is held by {who}")
                     return None
                 continue
             result.lock_wait = time.monotonic() - began
@@ -275,10 +285,8 @@ class _Loop:
             return []
         from snaplint.notifications.store import FILE_NAME
         from snaplint.operations.notifications import open_event_store
-        from snaplint.operations.planning import open_store
 
-        backend = open_store(self.settings).backend
-        local = getattr(backend, "name", "") != "postgres"
+        local = self.backend_name != "postgres"
         if local and not (self.settings.root / ".snaplint" / FILE_NAME).is_file():
             return []
         try:
@@ -291,6 +299,12 @@ class _Loop:
             return []
         finally:
             store.close()
+
+
+def _close(store: StateStore) -> None:
+    # closing is best effort: the round's outcome is already known
+    with contextlib.suppress(Exception):
+        store.backend.close()
 
 
 def _add_error(result: Round, message: str) -> None:
