@@ -320,3 +320,47 @@ def test_bad_manifest_is_a_located_round_error_not_a_crash(project: Project):
         "errors"
     ]
     assert project.running() == []
+
+
+def test_on_failure_restarts_only_an_end_the_events_call_abnormal(project: Project):
+    from snaplint.notifications import SQLiteEventStore
+    from snaplint.notifications.events import parse_event
+
+    emu = project.emu
+    job(project, "failing", "chan-f", "910005", restart="on-failure", max_idle=60)
+    job(project, "idle", "chan-i", "910006", restart="on-failure", max_idle=60)
+    code, _, err = project.run("reconcile", "--once")
+    assert code == 0, err
+    failed_sid = project.one_running("chan-f")["sid"]
+    # both sessions end (the emulator idles them out); the notifications say one of them
+    # exited abnormally
+    emu.advance(70)
+    assert project.running() == []
+    body = {
+        "noticeId": "n-1",
+        "productId": 3,
+        "eventType": 11,
+        "notifyMs": 1_700_000_000_000,
+        "payload": {
+            "cname": "chan-f",
+            "uid": "910005",
+            "sid": failed_sid,
+            "sequence": 3,
+            "sendts": 1_700_000_000_000,
+            "serviceType": 0,
+            "details": {"msgName": "session_exit", "exitStatus": 1},
+        },
+    }
+    event = parse_event(json.dumps(body), app_id=None, received_ms=1_700_000_000_100)
+    store = SQLiteEventStore(project.root / ".snaplint")
+    try:
+        assert store.add(event)
+    finally:
+        store.close()
+    code, out, err = project.run("reconcile", "--once")
+    assert code == 0, err
+    [line] = rounds_of(out)
+    assert line["changes"]["start"] == 1
+    assert line["not_restarted"] == ["idle"]
+    assert project.one_running("chan-f")["sid"] != failed_sid
+    assert project.running("chan-i") == []
