@@ -364,3 +364,28 @@ def test_on_failure_restarts_only_an_end_the_events_call_abnormal(project: Proje
     assert line["not_restarted"] == ["idle"]
     assert project.one_running("chan-f")["sid"] != failed_sid
     assert project.running("chan-i") == []
+
+
+def test_a_round_waits_an_interval_for_a_held_lock_then_says_who_holds_it(project: Project):
+    from snaplint.state.backends import LockInfo, open_backend
+
+    job(project, "alpha", "chan-a", "910001")
+    backend = open_backend({}, project_root=project.root, env=project.env)
+    held = backend.lock(LockInfo.new("apply"), 0)
+    try:
+        began = time.monotonic()
+        code, out, err = project.run("reconcile", "--once", "--interval", "1s")
+        waited = time.monotonic() - began
+    finally:
+        backend.unlock(held.id)
+        backend.close()
+    assert code == 1
+    [line] = rounds_of(out)
+    assert line["status"] == "waiting" and line["@level"] == "warn"
+    assert line["lock_wait_seconds"] >= 1.0 and waited >= 1.0
+    assert line["locked_at"] is None
+    assert any("the state lock is held by apply" in w for w in line["warnings"]), line
+    assert "Waiting for the state lock held by apply" in err
+    assert project.running() == []
+    code, out, _ = project.run("reconcile", "--once")  # released: the next round works
+    assert code == 0 and rounds_of(out)[0]["changes"]["start"] == 1

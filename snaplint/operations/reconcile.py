@@ -188,34 +188,28 @@ class _Loop:
         return result
 
     def _lock(self, store: StateStore, result: Round) -> Any:
-        """The state lock, waited for up to an interval in short slices (None: not taken)."""
-        from snaplint.state.backends import LockError, LockInfo
+        """The state lock, waited for up to an interval (None: not taken)."""
+        from snaplint.operations.lock import patient_lock
 
-        info = LockInfo.new("reconcile")
-        began = time.monotonic()
-        told = False
-        while not shutdown.requested():
-            try:
-                held = store.backend.lock(info, LOCK_SLICE)
-            except LockError as exc:
-                waited = time.monotonic() - began
-                holder = getattr(exc, "holder", None)
-                who = (
-                    f"{holder.operation} ({holder.who}, pid {holder.pid})" if holder else "another"
-                )
-                if not told:
-                    self.view.note(f"Waiting for the state lock held by {who}.")
-                    told = True
-                if waited >= max(self.interval, LOCK_SLICE):
-                    # another worker's turn, not an error: this loop's work waits a round
-                    result.status, result.lock_wait = WAITING, waited
-                    result.warnings.append(f"the state lock is held by {who}")
-                    return None
-                continue
-            result.lock_wait = time.monotonic() - began
-            return held
-        result.status = INTERRUPTED
-        return None
+        def who(holder: Any) -> str:
+            return f"{holder.operation} ({holder.who}, pid {holder.pid})" if holder else "another"
+
+        held, result.lock_wait, holder = patient_lock(
+            store,
+            "reconcile",
+            self.interval,
+            stop=shutdown.requested,
+            waiting=lambda h: self.view.note(f"Waiting for the state lock held by {who(h)}."),
+            slice_seconds=LOCK_SLICE,
+        )
+        if held is None:
+            if shutdown.requested():
+                result.status = INTERRUPTED
+            else:
+                # another worker's turn, not an error: this loop's work waits a round
+                result.status = WAITING
+                result.warnings.append(f"the state lock is held by {who(holder)}")
+        return held
 
     def _work(self, store: StateStore, result: Round) -> None:
         from snaplint.operations.apply import apply_held
