@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -145,3 +146,60 @@ def test_restart_is_read_from_metadata() -> None:
     jobs, problems = desired_jobs(docs, default_app_id="0" * 32)
     assert problems == []
     assert {j.name: j.restart for j in jobs} == {"a": "always", "b": "never"}
+
+
+# --------------------------------------------------------------------------- the loop itself
+
+
+class Lines:
+    def __init__(self) -> None:
+        self.rounds: list = []
+        self.notes: list[str] = []
+
+    def round(self, result) -> None:
+        self.rounds.append(result)
+
+    def note(self, message: str, level: str = "info") -> None:
+        self.notes.append(message)
+
+
+def test_a_failing_round_does_not_end_the_loop_and_rounds_start_an_interval_apart(
+    tmp_path,
+) -> None:
+    import os
+
+    from snaplint.config import find_config, load_config
+    from snaplint.operations import shutdown
+    from snaplint.operations.reconcile import reconcile
+    from snaplint.operations.settings import Settings
+
+    (tmp_path / ".snaplint.yaml").write_text("plan:\n  parallelism: 1\n")
+    settings = Settings(
+        config=load_config(find_config([str(tmp_path)])),
+        root=tmp_path.resolve(),
+        env=dict(os.environ),
+        paths=(str(tmp_path / "missing.yaml"),),
+    )
+    shutdown.reset()
+    view = Lines()
+    result = reconcile(settings, view, interval=0.2, max_rounds=3)
+    assert result.status == "ok"  # a loop's failed rounds are its lines, not its end
+    assert [r.number for r in view.rounds] == [1, 2, 3]
+    assert all(r.status == "error" and r.error_count == 1 for r in view.rounds)
+    assert "missing.yaml" in view.rounds[0].errors[0]
+    assert [r.next_round is not None for r in view.rounds] == [True, True, False]
+    starts = [r.started_at for r in view.rounds]
+    assert all(b - a >= 0.19 for a, b in itertools.pairwise(starts))
+    for r in view.rounds[:2]:  # an interval after its start, or at once after a long round
+        assert r.next_round == pytest.approx(max(r.finished_at, r.started_at + 0.2), abs=0.01)
+
+    once = reconcile(settings, Lines(), once=True)
+    assert once.status == "error"  # --once: the round's outcome is the exit code
+
+    shutdown.request()
+    try:
+        stopped = Lines()
+        assert reconcile(settings, stopped, interval=0.2).rounds == []
+        assert any("Stop requested" in n for n in stopped.notes)
+    finally:
+        shutdown.reset()

@@ -130,7 +130,10 @@ def reconcile(
         last = once or (max_rounds is not None and len(rounds) >= max_rounds)
         if not last and not shutdown.requested():
             # a round that waited an interval for the lock tries again at once
-            result.next_round = clock() + (0.0 if result.status == WAITING else interval)
+            # rounds start an interval apart (at once after a round longer than that)
+            result.next_round = (
+                clock() if result.status == WAITING else max(clock(), result.started_at + interval)
+            )
         view.round(result)
         if observer is not None:
             observer.observe(result)
