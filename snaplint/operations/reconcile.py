@@ -106,7 +106,7 @@ class Observer(Protocol):
 
 @dataclass
 class ReconcileResult:
-    status: str  # ok | error (--once: the round's) | interrupted never: a stop is a clean end
+    status: str  # ok | error (only --once: its round's outcome); a stop is a clean end: ok
     rounds: list[Round]
 
 
@@ -129,8 +129,8 @@ def reconcile(
         rounds.append(result)
         last = once or (max_rounds is not None and len(rounds) >= max_rounds)
         if not last and not shutdown.requested():
-            # a round that waited an interval for the lock tries again at once
-            # rounds start an interval apart (at once after a round longer than that)
+            # rounds start an interval apart (at once after a longer round, or after one that
+            # already waited an interval for the lock)
             result.next_round = (
                 clock() if result.status == WAITING else max(clock(), result.started_at + interval)
             )
