@@ -301,6 +301,8 @@ ROWS: list[Row] = [
     R("label-value", "job", "    team: edu", "    team: edu/core", "label-invalid", 6, 11, 'label value "edu/core"'),
     OK("label-empty-value", "job", "    team: edu", '    team: ""'),
     R("mode", "job", "mode: individual", "mode: snapshot", "mode-invalid", 10, 9, '(got "snapshot")'),
+    R("restart", "job", "  protect: false", "  protect: false\n  restart: sometimes", "restart-policy-invalid", 9, 12, '(got "sometimes")'),
+    OK("restart-on-failure", "job", "  protect: false", "  protect: false\n  restart: on-failure"),
     *[OK(f"mode-{m}", "job", "mode: individual", f"mode: {m}") for m in ("mix", "web", "raw")],
     R("cname-charset", "job", "cname: lesson42", 'cname: "lesson/42"', "cname-invalid", 12, 10, "may contain only"),
     R("cname-non-ascii", "job", "cname: lesson42", "cname: leçon42", "cname-invalid", 12, 10),

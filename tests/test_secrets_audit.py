@@ -8,7 +8,8 @@ Every command runs as a real subprocess (so stderr includes log records and warn
 in every output format (to stdout and to report files, with and without ``--resolve-env``,
 ``--diff`` of a literal-secret fix, ``--statistics``); plan as text, JSON and a saved file,
 ``show`` of it; apply of the saved plan, apply ``--json`` of an update and of a rotated key,
-an apply killed with its journal on disk (or in the database); ``state list/show``, ``show``;
+an apply killed with its journal on disk (or in the database); ``reconcile --once`` rounds
+(one failing on the echoed secret below); ``state list/show``, ``show``;
 and the error paths: a wrong customer secret (401), a server that echoes a secret in its
 error reason, an unset variable, lint errors refusing a plan, an unreachable database with a
 wrong password. Then every output, every file under the test's folder (the project with its
@@ -288,6 +289,8 @@ def test_no_secret_appears_in_any_output_state_plan_or_journal(audit: Audit):
     out = audit.run("apply", "--auto-approve", expect=1)
     assert "invalid storageConfig: secretKey ***, token ***" in out  # shown, scrubbed
     audit.run("apply", "--auto-approve", "--json", expect=1)
+    out = audit.run("reconcile", "--once", expect=1)  # the loop's round line carries the error
+    assert "secretKey ***, token ***" in out
     p.emu.control("DELETE", "faults")
     token = p.env.pop("AUDIT_RTC_TOKEN")
     out = audit.run("apply", "--auto-approve", expect=1)
@@ -302,6 +305,7 @@ def test_no_secret_appears_in_any_output_state_plan_or_journal(audit: Audit):
         out = audit.run("apply", "--auto-approve", env={"SNAPLINT_PG_DSN": dsn}, expect=1)
         assert "password authentication failed" in out
     audit.run("apply", "--auto-approve")  # delta, now that everything works again
+    audit.run("reconcile", "--once")
 
     # -- nothing anywhere ----------------------------------------------------------------------
     searched = audit.everything()

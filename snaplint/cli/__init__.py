@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "files": "files",
     "plan": "plan",
     "apply": "apply",
+    "reconcile": "reconcile",
     "destroy": "destroy",
     "show": "show",
     "state": "state",

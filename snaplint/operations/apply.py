@@ -11,6 +11,7 @@ first read to the last write. ``destroy`` is the same flow with a destroy plan; 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,19 @@ def apply(
     return result
 
 
+def apply_held(
+    settings: Settings,
+    view: View,
+    store: StateStore,
+    *,
+    adjust: Callable[[Planned], None] | None = None,
+) -> ApplyResult:
+    """apply's work with the state lock already held by the caller (the reconcile loop, which
+    takes it once per round); ``adjust`` may change the plan before it is shown and carried
+    out (the loop's restart policies, :mod:`snaplint.plan.restart`)."""
+    return _locked(settings, view, store, None, "apply", adjust)
+
+
 def _report_untracked(view: View, plan: Plan) -> None:
     """Sessions destroy cannot stop: without a sid there is no call that can."""
     lines = []
@@ -111,6 +125,7 @@ def _locked(
     store: StateStore,
     saved: SavedPlan | None,
     operation: str,
+    adjust: Callable[[Planned], None] | None = None,
 ) -> ApplyResult:
     from snaplint.operations.plan import deviations_of, stale_reasons_of
     from snaplint.operations.planning import make
@@ -133,6 +148,8 @@ def _locked(
         if project.lint_errors:
             return ApplyResult(ERROR)
     planned = make(settings, view, project, store, options, state=state, state_exists=state_exists)
+    if adjust is not None:
+        adjust(planned)
     plan = planned.plan
     if saved is not None and project is not None:
         found = deviations_of(settings, saved, planned, project)

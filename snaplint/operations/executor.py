@@ -46,6 +46,7 @@ from snaplint.agora.exceptions import (
     TransportError,
     WorkerNotFoundError,
 )
+from snaplint.operations import shutdown
 from snaplint.operations.outcomes import (
     FAILED,
     SUCCEEDED,
@@ -176,7 +177,7 @@ class Executor:
             return
 
         def guarded(c: Change) -> None:
-            if self._cancel.is_set():
+            if self._cancel.is_set() or shutdown.requested():  # SIGTERM: between jobs only
                 return
             try:
                 work(c)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -51,3 +52,37 @@ def report_lock_error(view: View, exc: Exception) -> None:
     if holder is not None:
         detail = "Lock Info:\n" + holder.describe() + "\n\n" + detail
     view.error(f"Error acquiring the state lock: {str(exc).splitlines()[0]}", detail)
+
+
+def patient_lock(
+    store: StateStore,
+    operation: str,
+    patience: float,
+    *,
+    stop: Callable[[], bool],
+    waiting: Callable[[LockInfo | None], None],
+    slice_seconds: float = 1.0,
+) -> tuple[LockInfo | None, float, LockInfo | None]:
+    """Take the state lock, waiting up to ``patience`` seconds in short slices so that a stop
+    request (``stop()``) is noticed within one; ``waiting(holder)`` is called once if it has to
+    wait. Returns the lock held (None: not taken), the seconds waited and the last holder seen.
+    The caller releases it (``store.backend.unlock``): the reconcile loop, once per round."""
+    from snaplint.state.backends import LockError, LockInfo
+
+    info = LockInfo.new(operation)
+    began = time.monotonic()
+    holder: LockInfo | None = None
+    told = False
+    while not stop():
+        try:
+            held = store.backend.lock(info, slice_seconds)
+        except LockError as exc:
+            holder = getattr(exc, "holder", None) or holder
+            if not told:
+                waiting(holder)
+                told = True
+            if time.monotonic() - began >= max(patience, slice_seconds):
+                break
+            continue
+        return held, time.monotonic() - began, holder
+    return None, time.monotonic() - began, holder

@@ -52,6 +52,7 @@ class Job:
     acquire: dict[str, Any]
     client_request: dict[str, Any]
     protect: bool = False
+    restart: str = "never"  # metadata.restart: always | on-failure | never (reconcile only)
     source: str = "<memory>"  # manifest path as displayed
     document: int = 0
     labels: dict[str, str] = field(default_factory=dict)
@@ -155,6 +156,7 @@ def desired_jobs(
             acquire=copy.deepcopy(spec.get("acquire") or {}),
             client_request=copy.deepcopy(spec.get("clientRequest") or {}),
             protect=bool(metadata.get("protect", False)),
+            restart=str(metadata.get("restart") or "never"),
             source=doc.source.display,
             document=doc.index,
             labels=dict(metadata.get("labels") or {}),

@@ -26,6 +26,8 @@ from snaplint.state.backends.base import Backend
 from snaplint.state.codec import JobState, State, StateError, now_iso
 
 JOURNAL_VERSION = 1
+# an ended job's evidence when its session was stopped by a replace whose start has not run yet
+STOPPED_FOR_REPLACE = "stopped to be replaced; the new session was not started yet"
 STEPS = ("acquire", "start", "update", "stop", "forget")
 PHASES = ("intent", "done", "failed", "evidence", "uncertain")
 
@@ -150,6 +152,7 @@ def fold(state: State, record: Record) -> None:
     ):
         if record.replacing:
             _ended(job)
+            job.evidence = STOPPED_FOR_REPLACE  # not an end of its own: reconcile resumes it
         else:
             state.jobs.pop(name, None)
     # acquire records only document progress: no session exists before start

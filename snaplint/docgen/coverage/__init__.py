@@ -39,6 +39,7 @@ OWN_RULES = frozenset(
         "env-reference-unset",
         "job-name-invalid",
         "label-invalid",
+        "restart-policy-invalid",
         "duplicate-job-name",
         "unused-suppression",
         "suppression-missing-reason",
