@@ -50,6 +50,9 @@ class ReportOptions:
     repo_root: str | None = None
     tool_version: str = ""
     env: Mapping[str, str] | None = None  # GITHUB_STEP_SUMMARY etc.; None means os.environ
+    # the lowest severity that fails the run (``--fail-on``): JUnit fails only those findings,
+    # so its report agrees with the exit code
+    fail_on: str = "error"
 
 
 def reporter(name: str) -> ModuleType:
@@ -175,6 +178,14 @@ def rule_docs(rule: Any) -> dict[str, str]:
         "help_text": doc or short,
         "help_markdown": doc or short,
     }
+
+
+def is_security(rule: Any) -> bool:
+    """A security rule: one declared not suppressible (a committed credential must be fixed,
+    never silenced). GitLab grades its findings ``critical``, SARIF tags them ``security``."""
+    from snaplint.findings.rule import is_suppressible
+
+    return not is_suppressible(rule)
 
 
 def _clip(text: str, limit: int) -> str:
