@@ -11,7 +11,8 @@ import pytest
 from snaplint.agora import client as api
 from snaplint.operations.executor import Executor
 from snaplint.operations.outcomes import FAILED, SUCCEEDED, UNTOUCHED, job_work
-from snaplint.plan.changes import Desired, Live, make_plan
+from snaplint.plan.changes import Desired, Live
+from snaplint.plan.planner import make_plan
 from snaplint.plan.updates import update_request
 from snaplint.state import journal
 from snaplint.state.backends.file import FileBackend

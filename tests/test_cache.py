@@ -307,14 +307,14 @@ def test_a_worker_dying_midway_loses_no_file(
 ) -> None:
     write_many(project / "jobs", 40, names=30)
     serial = lint_json(cli, project, "--no-cache", "-j", "1", "jobs")
-    work = runner_mod._work
+    work = runner_mod.work
 
     def dies_on_the_last_chunk(chunk):  # runs in the forked worker
         if any(i >= 32 for i in chunk):
             os._exit(3)
         return work(chunk)
 
-    monkeypatch.setattr(runner_mod, "_work", dies_on_the_last_chunk)
+    monkeypatch.setattr(runner_mod, "work", dies_on_the_last_chunk)
     monkeypatch.setattr(runner_mod, "PARALLEL_MIN_FILES", 4)
     assert lint_json(cli, project, "--no-cache", "-j", "2", "jobs") == serial
     assert stats[-1]["workers"] == 2  # the first chunks came from the workers

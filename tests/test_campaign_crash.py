@@ -172,6 +172,10 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
     [summary] = [e for e in events if e["type"] == "change_summary"]
     assert summary["changes"].get("untracked", 0) == len(untracked)
     assert code == 0
+    # status tells a person the same: the untracked jobs are flagged (exit 3), no other is
+    code, out, err = project.run_process("status", "--json")
+    flagged = {j["name"] for j in json.loads(out)["jobs"] if "untracked" in j["flags"]}
+    assert flagged == set(untracked) and code == (3 if untracked else 0), out + err
     if not untracked:
         return
     code, out, err = project.run_process("destroy", "--auto-approve", "--target", untracked[0])

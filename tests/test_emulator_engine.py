@@ -9,12 +9,9 @@ import pytest
 
 from snaplint.agora.filenames import parse_key
 from snaplint.emulator.clock import ManualClock
-from snaplint.emulator.engine import (
-    EXIT_SECONDS,
-    RESOURCE_TTL,
-    Engine,
-    MemoryStorage,
-)
+from snaplint.emulator.engine import Engine
+from snaplint.emulator.sessions import EXIT_SECONDS, RESOURCE_TTL
+from snaplint.emulator.storage import MemoryStorage
 from snaplint.emulator.validation import Reject
 from tests.emulator_fixtures import APP, BOT_UID, CNAME, SECRETS, snapshot_request
 
@@ -479,9 +476,9 @@ def test_invalid_update_bodies():
 
 
 def test_session_lists_only_the_newest_files(monkeypatch):
-    from snaplint.emulator import engine as engine_module
+    from snaplint.emulator import capture
 
-    monkeypatch.setattr(engine_module, "MAX_LISTED_FILES", 3)
+    monkeypatch.setattr(capture, "MAX_LISTED_FILES", 3)
     e, clock, storage = make()
     e.add_publisher(APP, CNAME, "1001")
     _, sid = start(e, snapshot_request(["1001"], interval=5))

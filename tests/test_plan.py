@@ -17,10 +17,10 @@ from snaplint.plan.changes import (
     Live,
     PlanOptions,
     Recorded,
-    decide,
-    make_plan,
 )
+from snaplint.plan.decision import decide
 from snaplint.plan.jobs import sensitive
+from snaplint.plan.planner import make_plan
 
 
 def spec(**changes):

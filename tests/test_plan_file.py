@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from snaplint.plan.changes import Live, PlanOptions, make_plan
+from snaplint.plan.changes import Live, PlanOptions
+from snaplint.plan.planner import make_plan
 from snaplint.plan.saved import (
     PlanFileError,
     SavedPlan,

@@ -33,7 +33,7 @@ def test_value_text(value, text):
 
 
 def plan_of(want, have, live=None, options=None):
-    from snaplint.plan.changes import make_plan
+    from snaplint.plan.planner import make_plan
 
     return make_plan(want, have, live or {}, options)
 

@@ -79,3 +79,24 @@ def test_an_unknown_last_applied_spec_is_refreshed_not_replaced(root: Path, miss
     assert json.loads(state.read_text())["jobs"]["alpha"]["lastApplied"]
     again = plan_op.plan(settings(root), RecordingView())
     assert again.status == OK and not again.plan.diagnostics
+
+
+def test_an_empty_default_workspace_beside_recorded_ones_is_not_a_fresh_start(
+    root: Path,
+) -> None:
+    # sessions recorded in workspace "staging"; the default workspace never applied
+    assert apply_op.apply(settings(root, workspace="staging"), RecordingView()).status == OK
+    assert (root / ".snaplint" / "workspaces" / "staging" / "state.json").exists()
+    for operation in (plan_op.plan, apply_op.apply):
+        with pytest.raises(OperationError) as info:
+            operation(settings(root), RecordingView())
+        message = str(info.value)
+        assert "these workspaces record sessions: staging" in message
+        assert "--workspace default" in message
+    assert not (root / ".snaplint" / "state.json").exists()  # nothing was started or written
+    # naming the workspace goes ahead, as Terraform's does
+    result = plan_op.plan(settings(root, workspace="default"), RecordingView())
+    assert sorted(c.name for c in result.plan.changes if c.action == Action.CREATE) == [
+        "alpha",
+        "beta",
+    ]

@@ -166,3 +166,13 @@ def test_no_screenshot_while_video_is_received_is_flagged_after_two_intervals() 
     assert view(15_000).uids[0].flags == []  # within two intervals (20 s)
     assert view(25_000).uids[0].flags == ["no-screenshot"]
     assert view(25_000).expected_last_hour == 360
+
+
+def test_an_untracked_session_is_flagged_for_a_person() -> None:
+    from snaplint.notifications.capture import capture
+
+    spec = {"clientRequest": {"recordingConfig": {"subscribeVideoUids": ["7"]}}}
+    lost = capture("gamma", "untracked", None, spec, [], now_ms=1_800_000_000_000)
+    assert lost.flags == ["untracked"] and lost.flagged
+    known = capture("gamma", "running", "a" * 32, spec, [], now_ms=1_800_000_000_000)
+    assert known.flags == [] and not known.flagged

@@ -36,6 +36,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="delete events received longer ago (default 30; 0 keeps everything)",
     )
+    serve.add_argument(
+        "--no-status-page",
+        action="store_true",
+        help="do not serve the status page at /status (read-only HTML of `snaplint status`)",
+    )
     serve.add_argument("--project", metavar="DIR", help="the project (default: found from .)")
     add_common_arguments(serve, json_flag=False)
     ls = sub.add_parser("list", help="the stored events, oldest first")
@@ -59,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
                 path=args.path,
                 retention_days=retention,
                 on_ready=lambda url: print(f"Receiving notifications at {url}", flush=True),
+                status_page=not args.no_status_page,
             )
         )
         return EXIT_OK

@@ -37,9 +37,10 @@ from snaplint.emulator.app import (
     Response,
 )
 from snaplint.emulator.clock import ManualClock, SimClock
-from snaplint.emulator.engine import Engine, FileStorage, MemoryStorage
+from snaplint.emulator.engine import Engine
 from snaplint.emulator.faults import FaultConfig, FaultInjector
 from snaplint.emulator.server import EmulatorServer
+from snaplint.emulator.storage import FileStorage, MemoryStorage
 
 __all__ = [
     "DEFAULT_APP_ID",

@@ -41,8 +41,9 @@ from snaplint.emulator.app import (
     Response,
 )
 from snaplint.emulator.clock import SimClock
-from snaplint.emulator.engine import Engine, FileStorage
+from snaplint.emulator.engine import Engine
 from snaplint.emulator.faults import FaultConfig, FaultInjector
+from snaplint.emulator.storage import FileStorage
 
 EMBEDDED_BASE_URL = "http://embedded-emulator.invalid"  # never resolved: the transport answers
 LOCK_TIMEOUT = 60.0

@@ -3,7 +3,10 @@
 Transport-free: methods take path parameters and decoded JSON bodies and return a
 :class:`Reply` (HTTP status + JSON body); the HTTP layer (``app.py``) adds routing, auth,
 rate limits and faults. Screenshots go to an injected :class:`Storage`, time comes from an
-injected clock, so the engine is deterministic under test.
+injected clock, so the engine is deterministic under test. What it keeps is in
+``sessions.py``, screenshots are taken by ``capture.py``, resourceIds are signed by
+``resourceids.py``; the control side (publishers, failovers, listings) is the mixed-in
+:class:`~snaplint.emulator.control.Control`.
 
 Lifecycle (reference §3–§5, §7.3), in emulated time:
 
@@ -42,42 +45,42 @@ dropped from what a session keeps, and ``startParameter`` is kept only as a dige
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 import math
-import os
 import random
 import re
 import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from snaplint.agora.filenames import build_name
 from snaplint.agora.ratelimit import TokenBucket
 from snaplint.emulator import validation as v
+from snaplint.emulator.capture import capture
 from snaplint.emulator.clock import Clock, SimClock
-from snaplint.emulator.jpeg import screenshot_jpeg
+from snaplint.emulator.control import Control
+from snaplint.emulator.resourceids import digest, issue_rid, parse_rid
+from snaplint.emulator.sessions import (
+    DEFAULT_EXPIRED_HOUR,
+    EXIT_SECONDS,
+    GONE_RETENTION,
+    RESOURCE_TTL,
+    Publisher,
+    ResourceRecord,
+    Session,
+    Subscription,
+    end_session,
+    ids,
+    kept_storage,
+    new_session,
+    status_of,
+)
+from snaplint.emulator.storage import MemoryStorage, Storage
 from snaplint.emulator.validation import Reject, invalid
-from snaplint.redaction import redact
 
 STATE_VERSION = 1
-STATUS_STEP = 1.0  # seconds per status step 0 → 5 after start
-EXIT_SECONDS = 3.0  # stop/idle/4th failover → gone
-RESOURCE_TTL = 300.0  # a resourceId must be used within 5 minutes (API-26; ERR-old 433)
-DEFAULT_MAX_IDLE = 30  # recordingConfig.maxIdleTime default (API-26)
-DEFAULT_CAPTURE_INTERVAL = 10  # snapshotConfig.captureInterval default (API-26)
-DEFAULT_EXPIRED_HOUR = 72  # acquire resourceExpiredHour default (API-26)
-MAX_FAILOVERS = 3  # a 4th migration stops the task (HA-FAQ)
 DEFAULT_FAILOVER_RECOVERY = 30.0  # "switched to a new server within 30 s" (ERR-26 FAQ; BP)
 DEFAULT_CAPTURE_CAP = 100
-MAX_LISTED_FILES = 1000  # per session; older paths drop out of the list (files stay on disk)
-GONE_RETENTION = 7 * 24 * 3600.0  # gone sessions stay listed (control API) this long
 _APP_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 
 
@@ -95,143 +98,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class Storage(Protocol):
-    def write(self, path: str, data: bytes) -> None:
-        """Store ``data`` at ``<vendor>/<bucket>/<object key>``."""
-
-
-class FileStorage:
-    """Screenshots as files under ``root`` (``<root>/<vendor>/<bucket>/<key>``)."""
-
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
-
-    def write(self, path: str, data: bytes) -> None:
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)  # readers never see half a JPEG
-
-
-class MemoryStorage:
-    """Screenshots in a dict (unit tests)."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def write(self, path: str, data: bytes) -> None:
-        self.files[path] = data
-
-
-@dataclass
-class Subscription:
-    """Who is subscribed for one media type: all, none, a list, or all but a list."""
-
-    kind: str = "all"  # "all" | "none" | "include" | "exclude"
-    uids: list[str] = field(default_factory=list)
-
-    def covers(self, uid: str) -> bool:
-        if self.kind == "all":
-            return True
-        if self.kind == "include":
-            return uid in self.uids
-        if self.kind == "exclude":
-            return uid not in self.uids
-        return False
-
-    @classmethod
-    def from_lists(cls, lists: dict[str, Any], media: str) -> Subscription | None:
-        """From ``subscribe<Media>Uids`` / ``unsubscribe<Media>Uids`` keys, None if absent."""
-        sub = lists.get(f"subscribe{media}Uids")
-        if sub is not None:
-            return cls("all") if sub == [v.ALL_STREAMS] else cls("include", list(sub))
-        unsub = lists.get(f"unsubscribe{media}Uids", lists.get(f"unSubscribe{media}Uids"))
-        if unsub is not None:
-            return cls("exclude", list(unsub))
-        return None
-
-
-@dataclass
-class Publisher:
-    uid: str
-    video: bool = True
-    audio: bool = True
-    joined_at: float = 0.0
-    auto: bool = False  # added by the emulator for an explicitly subscribed UID (embedded mode)
-
-
-@dataclass
-class ResourceRecord:
-    resource_id: str
-    app_id: str
-    cname: str
-    uid: str
-    acquired_at: float
-    expired_hour: int
-    start_parameter_digest: str | None = None
-    sid: str | None = None
-
-
-@dataclass
-class Session:
-    sid: str
-    resource_id: str
-    app_id: str
-    cname: str
-    uid: str
-    mode: str
-    started_at: float
-    expires_at: float
-    channel_type: int
-    stream_types: int
-    max_idle: int
-    capture_interval: int | None  # None: no snapshotConfig
-    video: Subscription
-    audio: Subscription
-    storage: dict[str, Any]  # redacted storageConfig
-    config: dict[str, Any]  # redacted start clientRequest (for the control API)
-    state: str = "running"  # "running" | "exiting" | "gone"
-    ended_at: float | None = None
-    end_reason: str | None = None
-    processed_until: float = 0.0
-    next_capture: int = 1  # index k of the next capture at started_at + k·interval
-    idle_since: float | None = None
-    failovers: int = 0
-    recovering_until: float = 0.0
-    bot_uid: str | None = None  # after a failover the bot rejoins with a random uid (NCS 12)
-    files: list[str] = field(default_factory=list)  # the newest MAX_LISTED_FILES paths
-    files_total: int = 0  # screenshots written
-    files_skipped: int = 0
-    saw_stream: bool = False
-    update_count: int = 0
-
-    @property
-    def snapshot(self) -> bool:
-        return self.capture_interval is not None
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Session:
-        data = dict(data)
-        data["video"] = Subscription(**data["video"])
-        data["audio"] = Subscription(**data["audio"])
-        return cls(**data)
-
-
-def _digest(data: Any) -> str:
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class Engine:
+class Engine(Control):
     """The emulated service. Thread-safe: every public method holds one lock."""
 
     def __init__(
@@ -350,73 +217,12 @@ class Engine:
             if video_uids or audio_any:
                 s.saw_stream = True
             if s.capture_interval:
-                self._capture(s, video_uids, horizon)
+                capture(s, video_uids, horizon, self.storage, self.capture_cap)
             s.processed_until = horizon
         if end <= now:
-            self._end(s, end, "idle: no publisher for maxIdleTime")
-
-    def _capture(self, s: Session, uids: list[str], horizon: float) -> None:
-        interval = float(s.capture_interval or DEFAULT_CAPTURE_INTERVAL)
-        last = math.floor((horizon - s.started_at) / interval + 1e-9)
-        if last < s.next_capture:
-            return
-        ks = range(s.next_capture, last + 1)
-        s.next_capture = last + 1
-        # no screenshots while a failover is migrating the task (reference §7.3)
-        times = [s.started_at + k * interval for k in ks]
-        times = [t for t in times if t >= s.recovering_until]
-        if not uids or not times:
-            return
-        if len(times) > self.capture_cap:
-            s.files_skipped += (len(times) - self.capture_cap) * len(uids)
-            times = times[-self.capture_cap :]
-        vendor = s.storage["vendor"]
-        bucket = s.storage["bucket"]
-        prefix = s.storage.get("fileNamePrefix") or []
-        failover = s.failovers - 1 if s.failovers else None
-        variant = "raw" if s.mode == "raw" else "individual"
-        for t in times:
-            ms = round(t * 1000)
-            for uid in uids:
-                name = build_name(
-                    s.sid, s.cname, uid, ms / 1000, failover=failover, variant=variant
-                )
-                path = "/".join([str(vendor), bucket, *prefix, name])
-                self.storage.write(path, screenshot_jpeg(uid, ms))
-                s.files.append(path)
-                s.files_total += 1
-        if len(s.files) > MAX_LISTED_FILES:
-            del s.files[: len(s.files) - MAX_LISTED_FILES]
-
-    def _end(self, s: Session, at: float, reason: str) -> None:
-        s.state = "exiting"
-        s.ended_at = at
-        s.end_reason = reason
-        s.processed_until = max(s.processed_until, at)
+            end_session(s, end, "idle: no publisher for maxIdleTime")
 
     # ------------------------------------------------------------------ helpers
-
-    @staticmethod
-    def _channel_key(app_id: str, cname: str) -> str:
-        return f"{app_id.lower()}/{cname}"
-
-    def _channel_changed(self, app_id: str, cname: str, now: float) -> None:
-        empty = not self.channels.get(self._channel_key(app_id, cname))
-        for s in self.sessions.values():
-            if s.state == "running" and s.app_id == app_id and s.cname == cname:
-                if empty and s.idle_since is None:
-                    s.idle_since = now
-                elif not empty:
-                    s.idle_since = None
-
-    def _auto_publish(self, s: Session, now: float) -> None:
-        """Embedded mode: explicitly subscribed video UIDs publish, so screenshots appear."""
-        if not self.auto_publishers or s.video.kind != "include":
-            return
-        pubs = self.channels.setdefault(self._channel_key(s.app_id, s.cname), {})
-        for uid in s.video.uids:
-            if uid not in pubs:
-                pubs[uid] = Publisher(uid, True, True, now, auto=True)
 
     def check_app(self, app_id: str) -> None:
         if not _APP_ID_RE.match(app_id) or (
@@ -434,25 +240,6 @@ class Engine:
                 bucket = TokenBucket(self.qps, max(1.0, self.qps), clock=self._rate_clock)
                 self._buckets[app_id] = bucket
         return bucket.try_acquire()
-
-    def _issue_rid(self, app_id: str, cname: str, uid: str, now: float) -> str:
-        payload = json.dumps(
-            [app_id, cname, uid, round(now, 3), self._rng.getrandbits(32)], separators=(",", ":")
-        ).encode()
-        sig = hmac.new(self._rid_key, payload, hashlib.sha256).digest()[:12]
-        return f"{_b64(payload)}.{_b64(sig)}"
-
-    def _parse_rid(self, rid: str) -> tuple[str, str, str, float]:
-        try:
-            payload_b64, sig_b64 = rid.split(".")
-            payload = _unb64(payload_b64)
-            expected = hmac.new(self._rid_key, payload, hashlib.sha256).digest()[:12]
-            if not hmac.compare_digest(expected, _unb64(sig_b64)):
-                raise ValueError("bad signature")
-            app_id, cname, uid, issued, _nonce = json.loads(payload)
-            return str(app_id), str(cname), str(uid), float(issued)
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-            raise Reject(400, 1001, "invalid resourceId") from None
 
     def _new_sid(self) -> str:
         while True:
@@ -479,7 +266,7 @@ class Engine:
                 )
                 if running >= self.max_sessions:
                     raise Reject(400, 406, "vendor_over_load")
-            rid = self._issue_rid(app_id, cname, uid, now)
+            rid = issue_rid(self._rid_key, self._rng, app_id, cname, uid, now)
             sp = cr.get("startParameter")
             self.resources[rid] = ResourceRecord(
                 rid,
@@ -488,7 +275,7 @@ class Engine:
                 uid,
                 now,
                 int(cr.get("resourceExpiredHour", DEFAULT_EXPIRED_HOUR)),
-                _digest(sp) if sp is not None else None,
+                digest(sp) if sp is not None else None,
             )
             return Reply(200, {"cname": cname, "uid": uid, "resourceId": rid})
 
@@ -499,7 +286,7 @@ class Engine:
             if mode not in v.MODES:
                 raise invalid(f"mode must be one of {', '.join(v.MODES)} (got {mode!r})")
             cname, uid, cr = v.check_top(body)
-            r_app, r_cname, r_uid, issued = self._parse_rid(rid)
+            r_app, r_cname, r_uid, issued = parse_rid(self._rid_key, rid)
             if r_app.lower() != app_id.lower():
                 raise Reject(400, 1003, "resource mismatch")
             if (r_cname, r_uid) != (cname, uid):
@@ -512,7 +299,7 @@ class Engine:
             v.check_start(mode, cr)
             if (
                 record.start_parameter_digest is not None
-                and record.start_parameter_digest != _digest(cr)
+                and record.start_parameter_digest != digest(cr)
             ):
                 raise invalid("clientRequest does not match the startParameter given to acquire")
             for other in self.sessions.values():
@@ -522,7 +309,7 @@ class Engine:
                     and (other.cname, other.uid) == (cname, uid)
                 ):
                     raise Reject(400, 53, "task conflict")
-            s = self._new_session(app_id, rid, mode, cname, uid, cr, record, now)
+            s = new_session(self._new_sid(), rid, mode, app_id, cname, uid, cr, record, now)
             record.sid = s.sid
             self.sessions[s.sid] = s
             self._auto_publish(s, now)
@@ -530,68 +317,10 @@ class Engine:
                 s.idle_since = now
             return Reply(200, {"cname": cname, "uid": uid, "resourceId": rid, "sid": s.sid})
 
-    def _new_session(
-        self,
-        app_id: str,
-        rid: str,
-        mode: str,
-        cname: str,
-        uid: str,
-        cr: dict[str, Any],
-        record: ResourceRecord,
-        now: float,
-    ) -> Session:
-        rc = cr.get("recordingConfig", {})
-        stream_types = rc.get("streamTypes", 2)
-        video = Subscription.from_lists(rc, "Video")
-        audio = Subscription.from_lists(rc, "Audio")
-        # SUB: a list for only one media type means the other type is not subscribed at all
-        if video is None:
-            video = Subscription("none") if audio is not None else Subscription("all")
-        if audio is None:
-            audio = (
-                Subscription("none")
-                if rc and any(k in rc for k in v.VIDEO_LISTS)
-                else Subscription("all")
-            )
-        if stream_types == 0:
-            video = Subscription("none")
-        if stream_types == 1:
-            audio = Subscription("none")
-        snapshot = cr.get("snapshotConfig")
-        storage = redact(cr["storageConfig"])
-        return Session(
-            sid=self._new_sid(),
-            resource_id=rid,
-            app_id=app_id,
-            cname=cname,
-            uid=uid,
-            mode=mode,
-            started_at=now,
-            expires_at=now + record.expired_hour * 3600,
-            channel_type=rc.get("channelType", 0),
-            stream_types=stream_types,
-            max_idle=rc.get("maxIdleTime", DEFAULT_MAX_IDLE),
-            capture_interval=(
-                snapshot.get("captureInterval", DEFAULT_CAPTURE_INTERVAL)
-                if snapshot is not None
-                else None
-            ),
-            video=video,
-            audio=audio,
-            storage={
-                k: storage[k]
-                for k in ("vendor", "region", "bucket", "fileNamePrefix")
-                if k in storage
-            },
-            config=redact(cr),
-            processed_until=now,
-        )
-
     def _lookup(
         self, app_id: str, rid: str, sid: str, mode: str, endpoint: str, now: float
     ) -> Session:
-        r_app, *_ = self._parse_rid(rid)
+        r_app, *_ = parse_rid(self._rid_key, rid)
         if r_app.lower() != app_id.lower():
             raise Reject(400, 1003, "resource mismatch")
         s = self.sessions.get(sid)
@@ -608,28 +337,18 @@ class Engine:
             raise not_found()
         return s
 
-    @staticmethod
-    def _ids(s: Session) -> dict[str, Any]:
-        return {"cname": s.cname, "uid": s.uid, "resourceId": s.resource_id, "sid": s.sid}
-
-    def status_of(self, s: Session, now: float) -> int:
-        if s.state == "running":
-            return min(5, max(0, int((now - s.started_at) / STATUS_STEP)))
-        since = now - (s.ended_at or now)
-        return 6 if since < EXIT_SECONDS / 3 else 7 if since < 2 * EXIT_SECONDS / 3 else 8
-
     def query(self, app_id: str, rid: str, sid: str, mode: str) -> Reply:
         with self._lock:
             now = self.now()
             self._catch_up(now)
             s = self._lookup(app_id, rid, sid, mode, "query", now)
             response: dict[str, Any] = {
-                "status": self.status_of(s, now),
+                "status": status_of(s, now),
                 "sliceStartTime": round(s.started_at * 1000),
             }
             if not s.snapshot:  # recording sessions carry a file list (reference §3)
                 response = {"fileListMode": "json", "fileList": [], **response}
-            return Reply(200, {**self._ids(s), "serverResponse": response})
+            return Reply(200, {**ids(s), "serverResponse": response})
 
     def _check_body_ids(self, s: Session, body: Any) -> dict[str, Any]:
         cname, uid, cr = v.check_top(body)
@@ -658,14 +377,9 @@ class Engine:
                 self._auto_publish(s, now)
                 self._channel_changed(s.app_id, s.cname, now)
             if "storageConfig" in cr:
-                storage = redact(cr["storageConfig"])
-                s.storage = {
-                    k: storage[k]
-                    for k in ("vendor", "region", "bucket", "fileNamePrefix")
-                    if k in storage
-                }
+                s.storage = kept_storage(cr["storageConfig"])
             s.update_count += 1
-            return Reply(200, self._ids(s))
+            return Reply(200, ids(s))
 
     def update_layout(self, app_id: str, rid: str, sid: str, mode: str, body: Any) -> Reply:
         with self._lock:
@@ -679,7 +393,7 @@ class Engine:
             cr = self._check_body_ids(s, body)
             if not isinstance(cr, dict):
                 raise Reject(400, 1028, "invalid updateLayout body")
-            return Reply(200, self._ids(s))
+            return Reply(200, ids(s))
 
     def stop(self, app_id: str, rid: str, sid: str, mode: str, body: Any) -> Reply:
         with self._lock:
@@ -690,113 +404,11 @@ class Engine:
             v.check_stop(cr)
             if s.state != "running":
                 raise Reject(400, 49, "invalid operation")
-            self._end(s, now, "stopped")
+            end_session(s, now, "stopped")
             has_data = bool(s.files_total or s.files_skipped) if s.snapshot else s.saw_stream
             if not has_data:
                 return Reply(206, {"code": 435, "reason": "no recorded data"})
             response: dict[str, Any] = {"uploadingStatus": self.uploading_status}
             if not s.snapshot:
                 response = {"fileListMode": "json", "fileList": [], **response}
-            return Reply(200, {**self._ids(s), "serverResponse": response})
-
-    # ------------------------------------------------------------------ control
-
-    def session_view(self, s: Session, now: float) -> dict[str, Any]:
-        return {
-            **self._ids(s),
-            "appId": s.app_id,
-            "mode": s.mode,
-            "state": s.state,
-            "status": self.status_of(s, now) if s.state != "gone" else None,
-            "startedAt": s.started_at,
-            "endedAt": s.ended_at,
-            "endReason": s.end_reason,
-            "expiresAt": s.expires_at,
-            "captureInterval": s.capture_interval,
-            "maxIdleTime": s.max_idle,
-            "idleSince": s.idle_since,
-            "video": asdict(s.video),
-            "audio": asdict(s.audio),
-            "storage": s.storage,
-            "failovers": s.failovers,
-            "recovering": now < s.recovering_until,
-            "botUid": s.bot_uid or s.uid,
-            "updates": s.update_count,
-            "files": list(s.files),
-            "filesTotal": s.files_total,
-            "filesSkipped": s.files_skipped,
-            "config": s.config,
-        }
-
-    def list_sessions(self, state: str | None = None) -> list[dict[str, Any]]:
-        with self._lock:
-            now = self.now()
-            self._catch_up(now)
-            return [
-                self.session_view(s, now)
-                for s in sorted(self.sessions.values(), key=lambda s: (s.started_at, s.sid))
-                if state is None or s.state == state
-            ]
-
-    def get_session(self, sid: str) -> dict[str, Any] | None:
-        with self._lock:
-            now = self.now()
-            self._catch_up(now)
-            s = self.sessions.get(sid)
-            return self.session_view(s, now) if s else None
-
-    def list_publishers(self, app_id: str, cname: str) -> list[dict[str, Any]]:
-        with self._lock:
-            pubs = self.channels.get(self._channel_key(app_id, cname), {})
-            return [asdict(p) for p in pubs.values()]
-
-    def list_channels(self) -> dict[str, list[dict[str, Any]]]:
-        with self._lock:
-            return {key: [asdict(p) for p in pubs.values()] for key, pubs in self.channels.items()}
-
-    def add_publisher(
-        self, app_id: str, cname: str, uid: str, *, video: bool = True, audio: bool = True
-    ) -> dict[str, Any]:
-        v.check_uid(uid)
-        with self._lock:
-            now = self.now()
-            self._catch_up(now)  # everything before now happened with the old publisher set
-            pub = Publisher(uid, video, audio, now)
-            self.channels.setdefault(self._channel_key(app_id, cname), {})[uid] = pub
-            self._channel_changed(app_id, cname, now)
-            return asdict(pub)
-
-    def remove_publisher(self, app_id: str, cname: str, uid: str) -> bool:
-        with self._lock:
-            now = self.now()
-            self._catch_up(now)
-            key = self._channel_key(app_id, cname)
-            pubs = self.channels.get(key, {})
-            removed = pubs.pop(uid, None) is not None
-            if not pubs:
-                self.channels.pop(key, None)
-            self._channel_changed(app_id, cname, now)
-            return removed
-
-    def failover(self, sid: str) -> dict[str, Any]:
-        """Migrate a running session to a new server (reference §7.3); KeyError if not running."""
-        with self._lock:
-            now = self.now()
-            self._catch_up(now)
-            s = self.sessions.get(sid)
-            if s is None or s.state != "running":
-                raise KeyError(sid)
-            s.failovers += 1
-            s.bot_uid = str(self._rng.randint(100_000_000, 4_000_000_000))
-            if s.failovers > MAX_FAILOVERS:
-                self._end(s, now, f"failover limit: migration {s.failovers} stops the task")
-            else:
-                s.recovering_until = now + self.failover_recovery
-            return self.session_view(s, now)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.resources.clear()
-            self.sessions.clear()
-            self.channels.clear()
-            self._buckets.clear()
+            return Reply(200, {**ids(s), "serverResponse": response})

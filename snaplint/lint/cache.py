@@ -37,24 +37,17 @@ it cannot run code.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from snaplint.config import CACHE_DIR_NAME
-from snaplint.findings.diagnostics import Diagnostic, Edit, Fix
-from snaplint.lint.manifest import DEFAULT_MAX_FILE_SIZE
+from snaplint.lint.cacherows import CACHE_FORMAT, encode_json
 
-if TYPE_CHECKING:
-    from snaplint.lint.linter import Linter
-
-CACHE_FORMAT = 3
 DEFAULT_DIR = CACHE_DIR_NAME
 BATCH = 100  # entries per write transaction (what waits to be written is this many, not the tree)
 BUSY_TIMEOUT = 5.0  # seconds a run waits for another run's write before giving up on the cache
@@ -64,128 +57,6 @@ PRUNE_EVERY = 24 * 3600  # entries of deleted files are dropped at most this oft
 # A file whose mtime is this close to the time it was read may have changed again within the
 # file system's timestamp granularity without changing size ("racy" in git's words).
 RACY_NS = 1_000_000_000
-
-
-# --------------------------------------------------------------------------- diagnostics as rows
-
-
-def diag_row(d: Diagnostic) -> list[Any]:
-    fix = None
-    if d.fix is not None:
-        fix = {
-            "description": d.fix.description,
-            "safe": d.fix.safe,
-            "edits": [[e.op, list(e.path), e.value, e.new_key] for e in d.fix.edits],
-        }
-    return [
-        d.line,
-        d.column,
-        d.end_line,
-        d.end_column,
-        d.rule,
-        d.code,
-        d.severity,
-        d.message,
-        list(d.path),
-        d.document,
-        fix,
-    ]
-
-
-def diag_from_row(file: str, row: list[Any]) -> Diagnostic:
-    line, col, end_line, end_col, rule, code, severity, message, path, document, fix = row
-    fix_obj = None
-    if fix is not None:
-        edits = tuple(Edit(op, tuple(p), value, new_key) for op, p, value, new_key in fix["edits"])
-        fix_obj = Fix(fix["description"], edits, fix["safe"])
-    return Diagnostic(
-        file,
-        line,
-        col,
-        end_line,
-        end_col,
-        rule,
-        code,
-        severity,
-        message,
-        tuple(path),
-        document,
-        fix_obj,
-    )
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-# --------------------------------------------------------------------------- settings key
-
-
-def _stat_key(path: str | os.PathLike[str] | None) -> str:
-    if not path:
-        return "-"
-    try:
-        st = os.stat(path)
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
-
-
-def _code_fingerprint(linter: Linter) -> list[str]:
-    """Size and mtime of snaplint's code and schemas, every rule module and the parsers."""
-    import snaplint
-    from snaplint.lint.schema import schema_dir
-
-    out: list[str] = []
-    package = Path(snaplint.__file__).parent
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        out.extend(_stat_key(os.path.join(folder, f)) for f in sorted(files) if f.endswith(".py"))
-    schemas = schema_dir()
-    out.extend(_stat_key(p) for p in sorted(schemas.glob("*.json")))
-    for rule in linter.table.rules.values():
-        out.append(_stat_key(_rule_file(rule)))
-    import importlib.util
-
-    # the parsers and validators, found without importing them (whether this run imports
-    # jsonschema depends on the files, and the key must not)
-    for name in ("yaml", "jsonschema_rs", "jsonschema"):
-        spec = importlib.util.find_spec(name)
-        out.append(f"{name}={_stat_key(spec.origin if spec else None)}")
-    return out
-
-
-def _rule_file(rule: Any) -> str | None:
-    """The source file of a rule: the module itself, or the module defining its class."""
-    file = getattr(rule, "__file__", None)
-    if isinstance(file, str):
-        return file
-    module = sys.modules.get(getattr(type(rule), "__module__", "") or "")
-    return getattr(module, "__file__", None)
-
-
-def settings_key(linter: Linter) -> str:
-    from snaplint import __version__
-
-    config = linter.config
-    settings = {
-        "format": CACHE_FORMAT,
-        "snaplint": __version__,
-        "python": list(sys.version_info[:3]),
-        "byteorder": sys.byteorder,  # of the stored key hashes
-        "enabled": sorted(linter.enabled),
-        "severity": sorted(linter.severity.items()),
-        "options": {rid: dict(ctx.options) for rid, ctx in sorted(linter.contexts.items())},
-        "revision": linter.revision,
-        "mode": linter.options.mode or config.mode,
-        "max_file_size": config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-        "plugins": sorted(linter.table.plugin_of.items()),
-        "stdin_filename": linter.options.stdin_filename,
-        "today": linter.today.isoformat(),
-        "code": _code_fingerprint(linter),
-    }
-    text = json.dumps(settings, sort_keys=True, default=str)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 # --------------------------------------------------------------------------- the database
@@ -512,11 +383,3 @@ class Cache:
                     os.unlink(entry.path)
             except OSError:
                 continue
-
-
-# one encoder for the run: json.dumps with options builds a new one per call
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-def encode_json(value: Any) -> str:
-    return _ENCODER.encode(value)

@@ -7,7 +7,7 @@ checked documents' project rows and key hashes), never node trees. Where ``fork`
 unavailable the run stays in one process.
 
 Results are taken in as they stream: per file, the run keeps its display path for the report
-(:class:`snaplint.lint.linter.Results`) and a few key hashes in the project stage
+(:class:`snaplint.lint.results.Results`) and a few key hashes in the project stage
 (:mod:`snaplint.lint.projectstage`), whose documents go to a temporary file. So peak memory does
 not grow with the size of the tree beyond the list of files the report names.
 
@@ -24,20 +24,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from snaplint.findings.diagnostics import Diagnostic
-from snaplint.findings.rule import from_row, project_row
-from snaplint.lint.cache import (
-    Cache,
-    Entry,
+from snaplint.lint.cache import Cache, Entry, default_cache_dir
+from snaplint.lint.cacherows import (
     content_hash,
-    default_cache_dir,
     diag_from_row,
     diag_row,
     encode_json,
@@ -61,7 +56,7 @@ from snaplint.lint.manifest import (
     parse,
     read_bytes,
 )
-from snaplint.lint.projectstage import keys_of
+from snaplint.lint.onefile import WORKER, Slim, lint_bytes, slim_outcome, stat_before_read, work
 
 if TYPE_CHECKING:
     from snaplint.lint.linter import FileOutcome, Linter, LintResult
@@ -70,24 +65,6 @@ REF_DOCS = 1 << 20  # a stage reference is file index * REF_DOCS + the document'
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 64  # files per message to a worker: answers waiting to be taken in stay small
 LOOKUP_BATCH = 256  # files looked up in the cache per query (one query per file costs 3x more)
-
-
-def _has_literal_secret(data: Any, names: frozenset[str]) -> bool:
-    """True when a secret-named field holds a real value (not a ``${env:…}`` reference)."""
-    from snaplint.findings.references import is_ref
-
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in names and v not in (None, "") and not is_ref(v):
-                    return True
-                if isinstance(v, dict | list):
-                    stack.append(v)
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
-    return False
 
 
 class Absolute:
@@ -123,119 +100,6 @@ class Absolute:
         return path[len(prefix) :] if path.startswith(prefix) else display_path(path)
 
 
-# --------------------------------------------------------------------------- linting one file
-
-
-@dataclass
-class _Slim:
-    """What a worker (or the in-process path) sends back of one linted file: findings for the
-    report, and everything else already encoded, so the parent only files it."""
-
-    display: str
-    diagnostics: list[Diagnostic]
-    text: str | None  # kept when needed: findings, suppressions
-    document_count: int
-    # per checked document: its stage record (pickled in a worker) and key hashes
-    records: list[tuple[Any, tuple[int, ...]]]
-    checked: str | None  # JSON [[index, kind], ...] for the cache entry
-    docs: str | None  # JSON of the checked documents' project data (None: not to be cached)
-    hash: str | None = None  # content hash, when the worker read the file itself
-    stat: list[int] | None = None  # (size, mtime, time) taken before that read
-
-
-def _lint_bytes(
-    linter: Linter, path: str, raw: bytes | Problem | None
-) -> tuple[FileOutcome, str | None, list[int] | None]:
-    """Check one file: from bytes already read (and hashed), or read here (``raw`` None).
-
-    Returns the outcome and, when read here, the content hash and the (size, mtime) taken
-    before reading — so a file changed while being read is never trusted by the stat shortcut.
-    """
-    h: str | None = None
-    stat: list[int] | None = None
-    if raw is None:
-        stat = _stat(path)
-        raw = read_bytes(path, linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE)
-        if isinstance(raw, bytes):
-            h = content_hash(raw)
-    if isinstance(raw, Problem):
-        lf = LoadedFile(None, [], [raw])
-    else:
-        text = decode(raw)
-        if isinstance(text, Problem):
-            lf = LoadedFile(None, [], [text])
-        else:
-            source = Source(path, display_path(path), text)
-            documents, problems = parse(source)
-            lf = LoadedFile(source, documents, problems)
-    outcome = linter.check_file(path, lf, real="")  # the parent knows the real path
-    return outcome, h, stat
-
-
-def _slim(
-    linter: Linter,
-    path: str,
-    outcome: FileOutcome,
-    secret_names: frozenset[str],
-    h: str | None = None,
-    stat: list[int] | None = None,
-    *,
-    pickled: bool = False,
-) -> _Slim:
-    """What the parent needs of a linted file; ``pickled``: the stage records are pickled here,
-    in the worker (the parent then writes them to its spool as they are)."""
-    records: list[tuple[Any, tuple[int, ...]]] = []
-    stored: list[list[Any]] = []  # what the cache keeps of each checked document
-    secret_free = True
-    if linter.project_rules:
-        fields = linter.project_fields
-        for d in outcome.checked:
-            # jobs keep only what the project rules read; raw bodies (rare) stay whole
-            if fields is not None and d.kind == "job":
-                row = project_row(d.data, fields)  # secret-free: tests/test_project_fields.py
-                rec = (True, path, outcome.display, d.index, d.kind, row)
-                stored.append([d.index, d.kind, from_row(row, fields)])
-            else:
-                rec = (False, path, outcome.display, d.index, d.kind, d.data)
-                stored.append([d.index, d.kind, d.data])
-                secret_free = secret_free and not _has_literal_secret(d.data, secret_names)
-            records.append((_pickle(rec) if pickled else rec, keys_of(linter.project_keyed, d)))
-    text = outcome.source.text if outcome.source is not None else None
-    # the text is kept for findings and suppressions only: project findings re-read their file
-    keep_text = text is not None and (bool(outcome.diagnostics) or "snaplint:" in text)
-    return _Slim(
-        outcome.display,
-        outcome.diagnostics,
-        text if keep_text else None,
-        outcome.document_count,
-        records,
-        encode_json([[d.index, d.kind] for d in outcome.checked]) if outcome.checked else None,
-        encode_json(stored) if stored and secret_free else None,
-        h,
-        stat,
-    )
-
-
-def _pickle(rec: Any) -> bytes:
-    import pickle  # here: a run without workers never needs it
-
-    return pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-_WORKER: dict[str, Any] = {}  # the linter, inherited by forked workers
-
-
-def _work(chunk: list[int]) -> list[tuple[int, _Slim]]:
-    linter = _WORKER["linter"]
-    names = _WORKER["secret_names"]
-    paths, read = _WORKER["paths"], _WORKER["read"]
-    out = []
-    for i in chunk:
-        outcome, h, stat = _lint_bytes(linter, paths[i], read.get(i))
-        out.append((i, _slim(linter, paths[i], outcome, names, h, stat, pickled=True)))
-    return out
-
-
 # --------------------------------------------------------------------------- the runner
 
 
@@ -266,7 +130,7 @@ class Runner:
 
     # -- per-file stage --
 
-    def _lint(self, run: _Run) -> Iterator[tuple[int, _Slim]]:
+    def _lint(self, run: _Run) -> Iterator[tuple[int, Slim]]:
         """(index, result) of every file on ``run.todo``, in workers when there are many."""
         linter, paths, todo, read = run.linter, run.paths, run.todo, run.read
         if not todo:
@@ -283,8 +147,8 @@ class Runner:
                 pass
         for i in todo:
             if not done[i]:
-                outcome, h, stat = _lint_bytes(linter, paths[i], read.get(i))
-                yield i, _slim(linter, paths[i], outcome, names, h, stat)
+                outcome, h, stat = lint_bytes(linter, paths[i], read.get(i))
+                yield i, slim_outcome(linter, paths[i], outcome, names, h, stat)
 
     def _jobs(self, n: int) -> int:
         if n < PARALLEL_MIN_FILES:
@@ -303,7 +167,7 @@ class Runner:
 
     def _lint_parallel(
         self, run: _Run, names: frozenset[str], jobs: int
-    ) -> Iterator[tuple[int, _Slim]]:
+    ) -> Iterator[tuple[int, Slim]]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -315,7 +179,7 @@ class Runner:
             schema._fast(name)
         # inherited by the forked workers: a message to a worker is a list of file indexes
         todo = run.todo
-        _WORKER.update(linter=run.linter, secret_names=names, paths=run.paths, read=run.read)
+        WORKER.update(linter=run.linter, secret_names=names, paths=run.paths, read=run.read)
         # chunks of a few dozen files: balanced load, messages cheap next to the work, and the
         # answers waiting to be taken in (a chunk or two) a constant, however large the tree
         size = max(16, min(CHUNK_FILES, len(todo) // (jobs * 4) + 1))
@@ -324,10 +188,10 @@ class Runner:
         try:
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                for part in pool.map(_work, chunks):
+                for part in pool.map(work, chunks):
                     yield from part
         finally:
-            _WORKER.clear()
+            WORKER.clear()
 
     # -- project stage --
 
@@ -353,7 +217,7 @@ class _Run:
     def __init__(
         self, linter: Linter, cache: Cache | None, paths: Sequence[str], stats: dict[str, int]
     ) -> None:
-        from snaplint.lint.linter import Results
+        from snaplint.lint.results import Results
 
         self.linter, self.cache, self.paths, self.stats = linter, cache, paths, stats
         self.max_size = linter.config.max_file_size or DEFAULT_MAX_FILE_SIZE
@@ -413,7 +277,7 @@ class _Run:
         if cache is None or entry is None:
             self.todo.append(i)  # read (and hashed) by whoever lints it
             return
-        stat = _stat(path)
+        stat = stat_before_read(path)
         if entry.unchanged(stat):
             # same size and mtime, written well before it was read: same content hash, no
             # need to read it (git's index and ruff's cache do the same)
@@ -491,7 +355,7 @@ class _Run:
         }
         return [restored.get(index) for index in entry.checked_documents()]
 
-    def take(self, i: int, slim: _Slim) -> None:
+    def take(self, i: int, slim: Slim) -> None:
         """Take in the result of linting file ``i``."""
         from snaplint.lint.linter import FileOutcome
 
@@ -587,16 +451,6 @@ def _from_entry(path: str, real: str, display: str, raw: bytes | None, entry: En
         text = decode(raw)
         source = Source(path, display, text) if isinstance(text, str) else None
     return FileOutcome(path, display, real, source, diagnostics, [], [], entry.documents)
-
-
-def _stat(path: str) -> list[int] | None:
-    """Size, mtime and the time now (before the file is read: see Entry.unchanged)."""
-    now = time.time_ns()
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, now]
 
 
 def _restore_checked(

@@ -15,9 +15,13 @@ Routes (``path`` defaults to ``/agora/ncs``):
 ``POST <path>/<appId>``     a notification for that App ID: only its secret (or the default,
                             when it has none) is tried, and the App ID is recorded
 ``GET /healthz``            ``200 {"ok": true}`` while the store answers, else ``503``
+``GET /status``             with a ``status`` source: the status page (HTML,
+                            :mod:`snaplint.notifications.page`), read-only
+``GET /status/thumbnail/…`` ``<job>/<uid>``: that uid's last screenshot (JPEG), when the
+                            source can read the storage
 ==========================  ==================================================================
 
-Answers, always a small JSON object with ``"ok"``:
+Answers (but the status page's), always a small JSON object with ``"ok"``:
 
 - ``200 {"ok": true, "duplicate": false|true}`` — stored (or stored before), durably, before
   the answer is sent;
@@ -49,13 +53,29 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import unquote
 
 from snaplint.notifications.events import Malformed, parse_event
 from snaplint.notifications.signature import APP_ID, ENVIRON_V1, ENVIRON_V2, Secrets
 from snaplint.notifications.store import EventStore, StoreError
 
+if TYPE_CHECKING:
+    from snaplint.notifications.capture import JobCapture, UidCapture
+
 log = logging.getLogger("snaplint.notifications")
+STATUS_PATH = "/status"
+
+
+class StatusSource(Protocol):
+    """What the status page shows, read afresh for every request (the caller's I/O)."""
+
+    def views(self) -> list[JobCapture]: ...
+
+    def has_thumbnail(self, job: JobCapture, uid: UidCapture) -> bool: ...
+
+    def thumbnail(self, job: str, uid: str) -> bytes | None: ...
+
 
 DEFAULT_PATH = "/agora/ncs"
 HEALTH_PATH = "/healthz"
@@ -90,12 +110,14 @@ class Receiver:
         path: str = DEFAULT_PATH,
         max_body: int = DEFAULT_MAX_BODY,
         clock: Callable[[], float] = time.time,
+        status: StatusSource | None = None,
     ) -> None:
         if not isinstance(secrets, Secrets):
             raise TypeError("secrets must be a snaplint.notifications.Secrets")
-        if not path.startswith("/") or path == "/" or path == HEALTH_PATH:
+        if not path.startswith("/") or path == "/" or path in (HEALTH_PATH, STATUS_PATH):
             raise ValueError(
-                f"the notification path must start with / (and not be /healthz): {path!r}"
+                f"the notification path must start with / (and not be /healthz or /status): "
+                f"{path!r}"
             )
         if max_body < 1:
             raise ValueError("max_body must be at least 1 byte")
@@ -104,6 +126,7 @@ class Receiver:
         self.path = path.rstrip("/")
         self.max_body = int(max_body)
         self.clock = clock
+        self.status = status
 
     def __repr__(self) -> str:
         return f"Receiver(path={self.path!r}, store={self.store!r}, secrets={self.secrets!r})"
@@ -116,23 +139,30 @@ class Receiver:
                 "notification receiver failed: %s", self._scrub(f"{type(exc).__name__}: {exc}")
             )
             status, body, headers = 500, {"ok": False, "error": "internal error"}, []
-        payload = json.dumps(body, separators=(",", ":")).encode()
+        if isinstance(body, bytes):  # the status page and its images: headers say the type
+            payload = body
+        else:
+            payload = json.dumps(body, separators=(",", ":")).encode()
+            headers = [("Content-Type", "application/json"), *headers]
         start_response(
             _REASONS[status],
-            [
-                ("Content-Type", "application/json"),
-                ("Content-Length", str(len(payload))),
-                ("Cache-Control", "no-store"),
-                *headers,
-            ],
+            [("Content-Length", str(len(payload))), ("Cache-Control", "no-store"), *headers],
         )
         return [payload]
 
     # -- routing --------------------------------------------------------------------------
 
-    def _handle(self, environ: dict[str, Any]) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+    def _handle(
+        self, environ: dict[str, Any]
+    ) -> tuple[int, dict[str, Any] | bytes, list[tuple[str, str]]]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         route = environ.get("PATH_INFO") or "/"
+        if self.status is not None and (
+            route.rstrip("/") == STATUS_PATH or route.startswith(STATUS_PATH + "/")
+        ):
+            if method not in ("GET", "HEAD"):
+                return _not_allowed("GET, HEAD")
+            return self._status_page(route)
         if route == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _not_allowed("GET, HEAD")
@@ -154,6 +184,27 @@ class Receiver:
         if method != "POST":
             return _not_allowed("POST")
         return self._notification(environ, app_id)
+
+    # -- the status page --------------------------------------------------------------------
+
+    def _status_page(self, route: str) -> tuple[int, dict[str, Any] | bytes, list[tuple[str, str]]]:
+        from snaplint.notifications.page import THUMBNAIL_PATH, render_page
+
+        assert self.status is not None
+        if route.rstrip("/") == STATUS_PATH:
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.clock()))
+            page = render_page(
+                self.status.views(), generated_at=stamp, has_thumbnail=self.status.has_thumbnail
+            )
+            return 200, page.encode(), [("Content-Type", "text/html; charset=utf-8")]
+        parts = (
+            route[len(THUMBNAIL_PATH) + 1 :].split("/") if route.startswith(THUMBNAIL_PATH) else []
+        )
+        if len(parts) == 2 and all(parts):
+            image = self.status.thumbnail(unquote(parts[0]), unquote(parts[1]))
+            if image is not None:
+                return 200, image, [("Content-Type", "image/jpeg")]
+        return 404, {"ok": False, "error": "not found"}, []
 
     # -- one notification ------------------------------------------------------------------
 
@@ -251,6 +302,8 @@ def create_app(
     path: str = DEFAULT_PATH,
     max_body: int = DEFAULT_MAX_BODY,
     clock: Callable[[], float] = time.time,
+    status: StatusSource | None = None,
 ) -> Receiver:
-    """The receiver's WSGI application over ``store``, verifying with ``secrets``."""
-    return Receiver(store, secrets, path=path, max_body=max_body, clock=clock)
+    """The receiver's WSGI application over ``store``, verifying with ``secrets``; with
+    ``status``, it serves the status page too."""
+    return Receiver(store, secrets, path=path, max_body=max_body, clock=clock, status=status)

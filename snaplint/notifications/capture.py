@@ -9,7 +9,10 @@ Flags (``snaplint status`` exits 3 when any is raised):
   (default two capture intervals);
 - ``exited-abnormally``: the session ended with event 11 ``exitStatus`` 1, or event 41 with
   a ``leaveCode`` other than 4 (idle: the normal end of a channel nobody publishes in);
-- ``errors``: event 1 (a recording error) was reported.
+- ``errors``: event 1 (a recording error) was reported;
+- ``untracked``: state knows a session runs for the job (start answered "already started", or
+  its answer was lost in a crash) but not its sid, so no call can stop it: it is billed until
+  it idles out, or until ``snaplint import`` (or a plan that learns the sid) adopts it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from snaplint.agora.filenames import ScreenshotNameError, parse_key
 
 HOUR_MS = 3_600_000
+MINUTES = 60
 LEAVE_IDLE = 4
 
 
@@ -32,6 +36,8 @@ class UidCapture:
     last_shot_ms: int | None = None
     last_shot_key: str | None = None
     shots_last_hour: int = 0
+    # screenshots per minute of the last hour, oldest minute first (the status page's strip)
+    per_minute: list[int] = field(default_factory=lambda: [0] * MINUTES)
     failover_shots: int = 0  # bak<n>_ files: taken after a failover
     flags: list[str] = field(default_factory=list)
 
@@ -140,6 +146,8 @@ def capture(
             (job.errors if kind == 1 else job.warnings).append(text)
     if job.errors:
         job.flags.append("errors")
+    if status == "untracked":
+        job.flags.append("untracked")
     if interval:
         job.expected_last_hour = HOUR_MS // (interval * 1000)
     gap = shot_gap_ms if shot_gap_ms is not None else (2 * interval * 1000 if interval else None)
@@ -170,6 +178,9 @@ def _shot(uids: dict[str, UidCapture], key: str, at_ms: int, now_ms: int) -> Non
         uid.last_shot_ms, uid.last_shot_key = taken, key
     if now_ms - taken <= HOUR_MS:
         uid.shots_last_hour += 1
+        # a clock running ahead (an emulator's, advanced) puts a shot in the current minute
+        ago = min(max(now_ms - taken, 0), HOUR_MS - 1)
+        uid.per_minute[MINUTES - 1 - ago // 60_000] += 1
     if name.failover is not None:
         uid.failover_shots += 1
 

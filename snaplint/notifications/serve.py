@@ -28,7 +28,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from snaplint.notifications.app import DEFAULT_MAX_BODY, DEFAULT_PATH, WSGIApp, create_app
+from snaplint.notifications.app import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_PATH,
+    StatusSource,
+    WSGIApp,
+    create_app,
+)
 from snaplint.notifications.signature import Secrets
 from snaplint.notifications.store import DEFAULT_RETENTION_DAYS, EventStore, SQLiteEventStore
 
@@ -205,8 +211,10 @@ def run_receiver(
     retention_days: float | None = DEFAULT_RETENTION_DAYS,
     on_ready: Callable[[str], None] | None = None,
     server_options: Mapping[str, Any] | None = None,
+    status: StatusSource | None = None,
 ) -> None:
-    """Receive notifications for the project at ``project_root`` until SIGTERM/SIGINT.
+    """Receive notifications for the project at ``project_root`` until SIGTERM/SIGINT
+    (with ``status``, serving the status page too).
 
     Events go to ``store``, by default the SQLite store in ``<project_root>/.snaplint/``
     (closed again on return; a given store is left open). A store that does not answer at
@@ -235,7 +243,7 @@ def run_receiver(
             pruner.start()
         if threads is None:
             threads = SQLITE_THREADS if isinstance(events, SQLiteEventStore) else DEFAULT_THREADS
-        app = create_app(events, secrets, path=path, max_body=max_body)
+        app = create_app(events, secrets, path=path, max_body=max_body, status=status)
         serve(
             app,
             host,

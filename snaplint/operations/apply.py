@@ -33,11 +33,14 @@ class ApplyResult:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def recover(store: StateStore, view: View) -> tuple[State, bool, int]:
-    """Fold an interrupted apply's journal into the state and store it (under the lock)."""
+def recover(
+    store: StateStore, view: View, settings: Settings | None = None
+) -> tuple[State, bool, int]:
+    """Fold an interrupted apply's journal into the state and store it (under the lock);
+    ``settings``: see :func:`~snaplint.operations.planning.read_state`."""
     from snaplint.operations.planning import read_state
 
-    state, exists, recovered = read_state(store)
+    state, exists, recovered = read_state(store, settings)
     if recovered:
         store.save(state)
         store.backend.journal_clear()
@@ -115,7 +118,7 @@ def _locked(
     from snaplint.plan.changes import Action
 
     options = settings.options
-    state, state_exists, recovered = recover(store, view)
+    state, state_exists, recovered = recover(store, view, settings)
     if saved is not None:
         reasons = stale_reasons_of(settings, saved, state, state_exists, recovered)
         if reasons:
@@ -317,7 +320,7 @@ def _adopt(
     from snaplint.state.codec import JobState, iso_of_ms, now_iso
 
     name = job.name
-    state, _, _ = recover(store, view)
+    state, _, _ = recover(store, view, settings)
     existing = state.jobs.get(name)
     if existing is not None and existing.has_session:
         view.error(

@@ -11,28 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from snaplint.operations.eventstore import open_event_store
 from snaplint.operations.settings import OperationError, Settings
 
 if TYPE_CHECKING:
-    from snaplint.notifications import Event, EventStore
+    from snaplint.notifications import Event
 
 SECRET_PREFIX = "AGORA_NCS_SECRET"
-
-
-def open_event_store(settings: Settings) -> EventStore:
-    """The project's event store, beside its state."""
-    from snaplint.notifications import SQLiteEventStore
-    from snaplint.operations.planning import open_store
-
-    backend = open_store(settings).backend
-    if getattr(backend, "name", "") == "postgres":
-        from snaplint.notifications.store_postgres import PostgresEventStore
-
-        # the state's own database and schema (the backend keeps its connection string)
-        return PostgresEventStore(
-            getattr(backend, "_conninfo", ""), schema=getattr(backend, "schema", "snaplint")
-        )
-    return SQLiteEventStore(settings.root / ".snaplint")
 
 
 def serve(
@@ -43,10 +28,13 @@ def serve(
     path: str,
     retention_days: float | None,
     on_ready: Callable[[str], None] | None = None,
+    status_page: bool = True,
 ) -> None:
-    """Receive Agora's notifications for the project until SIGTERM/SIGINT."""
+    """Receive Agora's notifications for the project until SIGTERM/SIGINT; with
+    ``status_page``, serve the project's status page at ``/status`` too."""
     from snaplint.notifications import Secrets
     from snaplint.notifications.serve import run_receiver
+    from snaplint.operations.statuspage import ProjectStatus
 
     try:
         secrets = Secrets.from_env(settings.env, prefix=SECRET_PREFIX)
@@ -68,6 +56,7 @@ def serve(
             store=store,
             retention_days=retention_days,
             on_ready=on_ready,
+            status=ProjectStatus(settings) if status_page else None,
         )
     except OSError as exc:
         raise OperationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc

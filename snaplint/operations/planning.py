@@ -33,9 +33,11 @@ def open_store(settings: Settings) -> StateStore:
     return StateStore(backend)
 
 
-def read_state(store: StateStore) -> tuple[State, bool, int]:
+def read_state(store: StateStore, settings: Settings | None = None) -> tuple[State, bool, int]:
     """The state (a new one when none exists), whether it exists, and how many journal
-    records of an interrupted apply were folded in (in memory only)."""
+    records of an interrupted apply were folded in (in memory only). With ``settings`` (the
+    operations that may start sessions), a missing default state beside other workspaces'
+    states is refused unless the workspace was chosen explicitly."""
     from snaplint.state import journal
     from snaplint.state.codec import State, StateError
 
@@ -47,6 +49,8 @@ def read_state(store: StateStore) -> tuple[State, bool, int]:
         ) from exc
     if stored is None:
         _refuse_fresh_start(store)
+        if settings is not None:
+            _refuse_implicit_default(settings)
     state = stored or State.new()
     try:
         recovered, records = journal.recover(store.backend, state)
@@ -89,6 +93,32 @@ def _refuse_fresh_start(store: StateStore) -> None:
             "the state was deleted or moved, and starting afresh would lose track of running "
             f"sessions. {_backup_hint(store)} To really start afresh, remove those files too "
             "(after stopping the sessions they record)."
+        )
+
+
+def _refuse_implicit_default(settings: Settings) -> None:
+    """No state in the workspace nobody chose (``default``), while other workspaces record
+    sessions: the same manifests would be started a second time in the same channels (code
+    53 at best). Terraform asks for the workspace in that case too; naming it goes ahead."""
+    from snaplint.state.backends import DEFAULT_WORKSPACE, BackendError
+    from snaplint.state.workspaces import current, list_workspaces
+
+    section = settings.config.section("state")
+    if settings.workspace is not None or current(section, settings.env, None) != DEFAULT_WORKSPACE:
+        return
+    try:
+        others = [
+            name
+            for name in list_workspaces(section, project_root=settings.root, env=settings.env)
+            if name != DEFAULT_WORKSPACE
+        ]
+    except BackendError:
+        return  # the state itself was readable; listing is a courtesy
+    if others:
+        raise OperationError(
+            "the default workspace has no state, but these workspaces record sessions: "
+            f"{', '.join(others)}. Choose one with `--workspace NAME` (or SNAPLINT_WORKSPACE); "
+            "to start the default workspace afresh, name it: `--workspace default`."
         )
 
 
@@ -315,10 +345,10 @@ def make(
 ) -> Planned:
     """Refresh and plan. Without ``state`` (plan: reads without locking) the state is read
     here, and a writer at work or an interrupted apply is pointed out."""
-    from snaplint.plan.changes import make_plan
+    from snaplint.plan.planner import make_plan
 
     if state is None:
-        state, state_exists, recovered = read_state(store)
+        state, state_exists, recovered = read_state(store, settings)
         holder = store.backend.lock_holder()
         if holder is not None:
             view.note(

@@ -21,7 +21,7 @@ def status(
 ) -> list[JobCapture]:
     """One capture view per job recorded in state (targets and excludes apply)."""
     from snaplint.notifications.capture import capture
-    from snaplint.operations.notifications import open_event_store
+    from snaplint.operations.eventstore import open_event_store
     from snaplint.operations.planning import open_store, read_state, targeted
 
     state, _, _ = read_state(open_store(settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from snaplint.plan.changes import STORAGE_CREDENTIAL_FIELDS, SUBSCRIPTION_FIELDS
+from snaplint.plan.decision import STORAGE_CREDENTIAL_FIELDS, SUBSCRIPTION_FIELDS
 from snaplint.plan.jobs import ALL_STREAMS
 
 

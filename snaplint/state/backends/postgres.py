@@ -113,6 +113,12 @@ class PostgresBackend:
     def describe(self) -> str:
         return f"{self._where} (schema {self.schema}, workspace {self.workspace})"
 
+    @property
+    def conninfo(self) -> str:
+        """The connection string, for stores that share this database (the event store).
+        It may hold a password: pass it on, never print it (:meth:`describe` is for people)."""
+        return self._conninfo
+
     # -- connections ------------------------------------------------------------------------
 
     def _connect(self, purpose: str) -> psycopg.Connection[Any]:
