@@ -98,8 +98,13 @@ def repo_relative(file: str, options: ReportOptions) -> str:
     return rel.replace(os.sep, "/")
 
 
-def fingerprints(result: LintResult, options: ReportOptions) -> list[str]:
+def fingerprints(
+    result: LintResult, options: ReportOptions, diagnostics: list[Diagnostic] | None = None
+) -> list[str]:
     """A stable identity for each diagnostic of ``result`` (same order), unique within the run.
+
+    ``diagnostics`` (default: ``result.diagnostics``) lets SARIF add the suppressed findings
+    after the reported ones: the reported ones keep the identities other formats give them.
 
     Built from what survives edits elsewhere in the file: the rule, the repository-relative
     path, the job the finding is in (``metadata.name``, else the document's position) and the
@@ -110,7 +115,7 @@ def fingerprints(result: LintResult, options: ReportOptions) -> list[str]:
     names: dict[str, list[str | None]] = {}
     seen: dict[str, int] = {}
     out: list[str] = []
-    for d in result.diagnostics:
+    for d in result.diagnostics if diagnostics is None else diagnostics:
         if d.file not in names:
             names[d.file] = _document_names(result, d.file)
         per_file = names[d.file]
