@@ -65,3 +65,13 @@ def make_repo(tmp_path: Path) -> Path:
     (project / "jobs" / "bad.yaml").write_text(bad("bad"))
     (project / "jobs" / "secret.yaml").write_text(with_secret("secret"))
     return project
+
+
+def info_only(name: str) -> str:
+    """A job whose only finding is ``info`` (max-idle-time-below-recommendation): exit 0."""
+    return CLEAN.format(name=name).replace("maxIdleTime: 300", "maxIdleTime: 60")
+
+
+def leaked(name: str) -> str:
+    """A job whose only finding is the committed access key (literal-secret)."""
+    return CLEAN.format(name=name).replace("${env:AWS_ACCESS_KEY_ID}", SECRET_VALUE)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from snaplint.report import REPORTERS
+from tests._reports import CLEAN as CLEAN_TEMPLATE
 from tests._reports import SECRET_KEY_VALUE, SECRET_VALUE, make_repo
 
 
@@ -99,3 +100,63 @@ def test_no_format_prints_a_secret(cli, tmp_path: Path, fmt: str) -> None:
     assert "wrong-type" in report  # the finding on the secret field is reported ...
     for secret in (SECRET_VALUE, "12345", SECRET_KEY_VALUE):
         assert secret not in report + out + err, fmt  # ... without its value
+
+
+FIXABLE = (
+    CLEAN_TEMPLATE.format(name="typos")
+    .replace("captureInterval: 15", "captureIntervall: 15")  # unknown-field, safe rename
+    .replace("      subscribeUidGroup: 0\n", "")  # subscribe-uid-group-missing, safe set
+    .replace("${env:AWS_ACCESS_KEY_ID}", SECRET_VALUE)  # literal-secret: an unsafe fix only
+)
+WRONG_TYPE = CLEAN_TEMPLATE.format(name="typed").replace('uid: "910001"', "uid: 910002")
+
+
+def _summary_fixable(out: str) -> int:
+    import re
+
+    m = re.search(r"(\d+) fixable with --fix\.", out.splitlines()[-1])
+    return int(m.group(1)) if m else 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise"])
+def test_fixable_findings_are_marked_and_counted(cli, tmp_path: Path, fmt: str) -> None:
+    import re
+
+    project = make_repo(tmp_path)
+    (project / "jobs" / "typos.yaml").write_text(FIXABLE)
+    (project / "jobs" / "typed.yaml").write_text(WRONG_TYPE)
+    files = ("jobs/typos.yaml", "jobs/typed.yaml")
+    _, out, _ = cli("lint", "--format", fmt, "--no-cache", *files, cwd=project)
+    headlines = [line for line in out.splitlines() if re.match(r"jobs/\S+:\d+:\d+: ", line)]
+    marked = {line.split()[2] for line in headlines if " [*] " in line}
+    assert marked == {"unknown-field", "subscribe-uid-group-missing", "wrong-type"}
+    [secret] = [line for line in headlines if " literal-secret " in line]
+    assert "[*]" not in secret  # its fix is unsafe: plain --fix does not apply it
+    assert re.search(
+        r"^jobs/typos\.yaml:\d+:\d+: error unknown-field \[\*\] unknown field", out, re.M
+    )
+    count = _summary_fixable(out)
+    assert count == sum(" [*] " in line for line in headlines) == 3
+
+    # --fix applies exactly what was counted: those findings are gone, the rest stay
+    code, out, err = cli("lint", "--format", fmt, "--fix", *files, cwd=project)
+    assert code == 1 and f"fixed {count} findings" in err  # the literal secret still fails
+    _, again, _ = cli("lint", "--format", "json", "--no-cache", *files, cwd=project)
+    assert sorted(d["rule"] for d in json.loads(again)) == ["literal-secret"]
+    assert "[*]" not in out and _summary_fixable(out) == 0
+
+
+def test_colour_keeps_the_mark() -> None:
+    import io
+
+    from snaplint.findings.result import LintResult
+    from snaplint.lint.linter import lint_text
+    from snaplint.report import ReportOptions
+    from snaplint.report.text import render
+
+    diags = lint_text(FIXABLE, filename="typos.yaml")
+    stream = io.StringIO()
+    render(LintResult(diags, {}, [], ["typos.yaml"]), stream, ReportOptions(color=True))
+    coloured = stream.getvalue()
+    assert "\x1b[" in coloured
+    assert coloured.count(" [*] ") == 2 == sum(1 for d in diags if d.fix and d.fix.safe)

@@ -122,3 +122,98 @@ def test_fingerprints_are_stable_across_runs_and_line_shifts(cli, tmp_path: Path
 def test_no_secret_in_sarif(cli, tmp_path: Path) -> None:
     _, out, _ = cli("lint", "--format", "sarif", "jobs", cwd=make_repo(tmp_path))
     assert SECRET_VALUE not in out and "12345" not in out
+
+
+def _project_urls() -> dict[str, str]:
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["urls"]
+
+
+def test_suppressed_findings_are_listed_as_suppressed(cli, tmp_path: Path, validator) -> None:
+    project = make_repo(tmp_path)
+    bad = project / "jobs" / "bad.yaml"
+    bad.write_text(
+        bad.read_text()
+        .replace(
+            "captureInterval: 0",
+            'captureInterval: 0  # snaplint: ignore[capture-interval-out-of-range] reason="probe"',
+        )
+        .replace("channelType: 7", "channelType: 7  # snaplint: ignore[SNP108]")
+    )
+    (project / ".snaplint.yaml").write_text(
+        'api-revision: "2020-10"\nsuppressions:\n  require-reason: false\n'
+    )
+    code, out, err = cli("lint", "--format", "json", "jobs/bad.yaml", cwd=project)
+    assert (code, json.loads(out)) == (0, []), err  # nothing is reported or fails ...
+    log = sarif(cli, project, "jobs/bad.yaml")
+    assert not list(validator.iter_errors(log))
+    results = log["runs"][0]["results"]
+    by_rule = {r["ruleId"]: r for r in results}
+    # ... but code scanning is told about both findings, as dismissed in source
+    assert set(by_rule) == {"capture-interval-out-of-range", "channel-type-invalid"}
+    assert by_rule["capture-interval-out-of-range"]["suppressions"] == [
+        {"kind": "inSource", "justification": "probe"}
+    ]
+    assert by_rule["channel-type-invalid"]["suppressions"] == [{"kind": "inSource"}]
+    region = by_rule["capture-interval-out-of-range"]["locations"][0]["physicalLocation"]
+    assert region["region"]["startLine"] == 16
+    prints = [r["partialFingerprints"]["primaryLocationLineHash"] for r in results]
+    assert len(set(prints)) == len(prints)
+
+
+def test_suppressed_findings_come_after_the_reported_ones(cli, tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    before = sarif(cli, make_repo(plain))["runs"][0]["results"]
+    (tmp_path / "commented").mkdir()
+    project = make_repo(tmp_path / "commented")
+    bad = project / "jobs" / "bad.yaml"
+    bad.write_text(
+        bad.read_text().replace(
+            "channelType: 7", 'channelType: 7  # snaplint: ignore[channel-type-invalid] reason="x"'
+        )
+    )
+    results = sarif(cli, project)["runs"][0]["results"]
+    assert ["suppressions" in r for r in results] == [False] * (len(results) - 1) + [True]
+    reported = [r for r in results if "suppressions" not in r]
+    # the reported findings keep the identities a log without the comment gives them
+    assert [r["partialFingerprints"] for r in reported] == [
+        r["partialFingerprints"] for r in before if r["ruleId"] != "channel-type-invalid"
+    ]
+
+
+def test_uris_come_from_the_project_urls(cli, tmp_path: Path, rule_table) -> None:
+    urls = _project_urls()
+    driver = sarif(cli, make_repo(tmp_path))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == urls["Homepage"]
+    assert "pypi.org/project/snaplint" not in json.dumps(driver)
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    by_id = {r["id"]: r for r in driver["rules"]}
+    for rid in rule_table.rules:
+        uri = by_id[rid]["helpUri"]
+        assert uri == f"{urls['Documentation']}/rules.md#{rid}", rid
+        assert f'<a id="{rid}"></a>' in docs  # the anchor the URI points at exists
+    security = {rid for rid, r in by_id.items() if "security" in r["properties"]["tags"]}
+    assert security == {
+        rid for rid, rule in rule_table.rules.items() if not getattr(rule, "SUPPRESSIBLE", True)
+    }
+    assert "literal-secret" in security
+
+
+def test_uris_fall_back_when_metadata_is_missing(monkeypatch) -> None:
+    import importlib.metadata
+
+    from snaplint.report import sarif as sarif_report
+
+    def missing(name: str):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "metadata", missing)
+    sarif_report.project_urls.cache_clear()
+    try:
+        assert sarif_report.project_urls() == _project_urls()  # the fallback matches pyproject
+        assert sarif_report.help_uri("uid-invalid").endswith("/docs/rules.md#uid-invalid")
+    finally:
+        sarif_report.project_urls.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,44 @@ def test_codes_are_unique_and_well_formed() -> None:
     codes = [r.CODE for r in RULES]
     assert len(codes) == len(set(codes))
     assert all(c.startswith("SNP") and c[3:].isdigit() and len(c) == 6 for c in codes)
+
+
+# The tags of the internal reference catalogue (not in the repository, not public): a rule's
+# Source must cite the public page instead.
+INTERNAL_TAG = re.compile(
+    r"§|\breference\s+§|"
+    r"\b(?:API-26|REF-2[24]|ERR-old|ERR-26|SEED-20|SHOT|REG|SUB|FILES|MODE|NCS|AUTH|PRICE|"
+    r"BP|RN|V2|GO|PY|NODE|PYPI|HA-FAQ|CRASH-FAQ|ISSUE-\w+|R\d{1,2})\b"
+)
+URL = re.compile(r"https://\S+")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.ID)
+def test_source_cites_public_pages(rule) -> None:
+    source = doc_section(rule.__doc__ or "", "Source")
+    assert URL.search(source), f"{rule.ID}: its Source section links no page"
+    # the whole docstring: it is also `snaplint rule ID`, docs/rules.md and SARIF's help
+    tags = sorted({m.group(0) for m in INTERNAL_TAG.finditer(rule.__doc__ or "")})
+    assert not tags, f"{rule.ID}: its docs cite internal tags {tags}; link the public page"
+    for item in re.split(r"\n(?=- )", source):
+        if "docs.agora.io" in item:  # Agora's pages change: say which revision was followed
+            assert re.search(r"\b20\d\d\b", item), f"{rule.ID}: no date for {URL.search(item)[0]}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "API-26 start (recordingConfig).",
+        "Agora, *Start*: https://docs.agora.io/en/cloud-recording/rest-api/start (reference §2.4)",
+        "Agora, *Start* (updated 2026-06-17): https://docs.agora.io/x — as SEED-20 says",
+        "snaplint convention.",
+        "Agora, *Start*: https://docs.agora.io/en/cloud-recording/rest-api/start",
+    ],
+)
+def test_the_source_check_catches_tags_missing_urls_and_dates(source: str) -> None:
+    class Fake:
+        ID = "fake"
+        __doc__ = f"Summary.\n\n## Source\n{source}\n"
+
+    with pytest.raises(AssertionError):
+        test_source_cites_public_pages(Fake)

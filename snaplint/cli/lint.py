@@ -206,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
         rules=dict(table.rules),
         root=str(root),
         repo_root=find_repo_root(root),
+        fail_on=args.fail_on,
     )
     write_reports(outputs, result, report_options, args)
 

@@ -7,13 +7,23 @@ result type and never the linter (``tests/test_imports.py`` enforces that).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from snaplint.findings.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from snaplint.lint.manifest import Document, Source
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressedFinding:
+    """A finding an inline ``# snaplint: ignore[…]`` comment suppressed, with that comment's
+    ``reason`` (None when it gives none). Not a diagnostic of the run: it neither prints nor
+    fails; SARIF lists it as suppressed so code scanning shows it as dismissed in source."""
+
+    diagnostic: Diagnostic
+    reason: str | None
 
 
 @dataclass
@@ -25,6 +35,8 @@ class LintResult:
     # Documents checked; differs from len(documents) when a runner (cache, workers) did not
     # keep every document in memory.
     document_count: int = -1
+    # findings suppressed in source, sorted like ``diagnostics``
+    suppressed: list[SuppressedFinding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.document_count < 0:

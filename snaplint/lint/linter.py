@@ -62,6 +62,7 @@ class LintOptions:
 
 # The run's result is a value of its own module: reporters import it from there, never the linter.
 LintResult = findings_result.LintResult
+SuppressedFinding = findings_result.SuppressedFinding
 
 
 @dataclass(slots=True)
@@ -348,8 +349,14 @@ class Linter:
     # -- per-file filters --
 
     def file_filters(
-        self, display: str, diags: list[Diagnostic], source: Source | None
+        self,
+        display: str,
+        diags: list[Diagnostic],
+        source: Source | None,
+        suppressed: list[SuppressedFinding] | None = None,
     ) -> list[Diagnostic]:
+        """Inline suppressions, then per-file ignores; what they suppress goes to ``suppressed``."""
+        mine: list[SuppressedFinding] = []
         if source is not None and "snaplint:" in source.text:
             found = suppressions.parse(source.lines, self.today)
             diags = suppressions.apply(
@@ -363,10 +370,14 @@ class Linter:
                 ),
                 require_reason=self.config.require_reason,
                 stamp=lambda rid, msg, span: self._stamp(display, rid, msg, span),
+                suppressed=mine,
             )
         ignored = self._per_file_ignored(display)
         if ignored:
             diags = [d for d in diags if d.rule not in ignored]
+            mine = [s for s in mine if s.diagnostic.rule not in ignored]
+        if suppressed is not None:
+            suppressed.extend(mine)
         return diags
 
     def _per_file_ignored(self, display: str) -> set[str]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from snaplint.findings.diagnostics import Diagnostic
-from snaplint.findings.result import LintResult
+from snaplint.findings.result import LintResult, SuppressedFinding
 
 if TYPE_CHECKING:
     from snaplint.lint.linter import FileOutcome, Linter
@@ -75,7 +75,11 @@ class Results:
             if self._reported is None or diag.file in self._reported:
                 self.per_file.setdefault(diag.file, []).append(diag)
         out: list[Diagnostic] = []
+        suppressed: list[SuppressedFinding] = []  # for SARIF, which lists them as suppressed
         for display, diags in self.per_file.items():
-            out.extend(linter.file_filters(display, diags, self.sources.get(display)))
+            out.extend(linter.file_filters(display, diags, self.sources.get(display), suppressed))
         out.sort(key=Diagnostic.sort_key)
-        return LintResult(out, self.sources, self.documents, self.files, self.document_count)
+        suppressed.sort(key=lambda s: Diagnostic.sort_key(s.diagnostic))
+        return LintResult(
+            out, self.sources, self.documents, self.files, self.document_count, suppressed
+        )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from snaplint.findings.diagnostics import Diagnostic, Span
+from snaplint.findings.result import SuppressedFinding
 
 _COMMENT = re.compile(r"(?:^|\s)(#\s*snaplint:\s*(ignore-file|ignore)\b(\[[^\]]*\])?(.*))$")
 _PARAM = re.compile(r"""(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))""")
@@ -101,11 +102,14 @@ def apply(
     suppressible: Callable[[str], bool],
     require_reason: bool,
     stamp: Callable[[str, str, Span], Diagnostic | None],
+    suppressed: list[SuppressedFinding] | None = None,
 ) -> list[Diagnostic]:
     """Drop suppressed diagnostics; add findings about the suppressions themselves.
 
     ``resolve`` maps an ID or code to a rule ID (None if unknown); ``stamp``
     builds a diagnostic for a housekeeping rule (None when that rule is disabled).
+    The dropped diagnostics are appended to ``suppressed`` (when given) with the reason of
+    the first comment that suppressed them, for reports that list them as suppressed.
     """
     extra: list[Diagnostic] = []
     active: list[tuple[Suppression, dict[str, str]]] = []
@@ -142,13 +146,15 @@ def apply(
 
     kept: list[Diagnostic] = []
     for d in diagnostics:
-        suppressed = False
+        by: Suppression | None = None
         for s, resolved in active:
             if d.rule in resolved and (s.whole_file or s.target_line == d.line):
                 s.used.add(d.rule)
-                suppressed = True
-        if not suppressed:
+                by = by or s
+        if by is None:
             kept.append(d)
+        elif suppressed is not None:
+            suppressed.append(SuppressedFinding(d, by.reason))
     for s, resolved in active:
         for rid, written in resolved.items():
             if rid not in s.used:

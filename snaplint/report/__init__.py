@@ -50,6 +50,9 @@ class ReportOptions:
     repo_root: str | None = None
     tool_version: str = ""
     env: Mapping[str, str] | None = None  # GITHUB_STEP_SUMMARY etc.; None means os.environ
+    # the lowest severity that fails the run (``--fail-on``): JUnit fails only those findings,
+    # so its report agrees with the exit code
+    fail_on: str = "error"
 
 
 def reporter(name: str) -> ModuleType:
@@ -95,8 +98,13 @@ def repo_relative(file: str, options: ReportOptions) -> str:
     return rel.replace(os.sep, "/")
 
 
-def fingerprints(result: LintResult, options: ReportOptions) -> list[str]:
+def fingerprints(
+    result: LintResult, options: ReportOptions, diagnostics: list[Diagnostic] | None = None
+) -> list[str]:
     """A stable identity for each diagnostic of ``result`` (same order), unique within the run.
+
+    ``diagnostics`` (default: ``result.diagnostics``) lets SARIF add the suppressed findings
+    after the reported ones: the reported ones keep the identities other formats give them.
 
     Built from what survives edits elsewhere in the file: the rule, the repository-relative
     path, the job the finding is in (``metadata.name``, else the document's position) and the
@@ -107,7 +115,7 @@ def fingerprints(result: LintResult, options: ReportOptions) -> list[str]:
     names: dict[str, list[str | None]] = {}
     seen: dict[str, int] = {}
     out: list[str] = []
-    for d in result.diagnostics:
+    for d in result.diagnostics if diagnostics is None else diagnostics:
         if d.file not in names:
             names[d.file] = _document_names(result, d.file)
         per_file = names[d.file]
@@ -175,6 +183,14 @@ def rule_docs(rule: Any) -> dict[str, str]:
         "help_text": doc or short,
         "help_markdown": doc or short,
     }
+
+
+def is_security(rule: Any) -> bool:
+    """A security rule: one declared not suppressible (a committed credential must be fixed,
+    never silenced). GitLab grades its findings ``critical``, SARIF tags them ``security``."""
+    from snaplint.findings.rule import is_suppressible
+
+    return not is_suppressible(rule)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -13,6 +13,17 @@ Shape (validated in tests against the OASIS SARIF 2.1.0 JSON schema):
   job and JSON path — stable across runs and across line shifts, so code scanning keeps
   tracking an alert when lines are inserted above it (the REST upload API does not compute
   fingerprints itself).
+* findings suppressed by an inline ``# snaplint: ignore[…]`` comment are listed too, after
+  the others, each with ``suppressions: [{"kind": "inSource", "justification": <reason>}]``
+  (no ``justification`` when the comment gives no reason): code scanning shows them as
+  dismissed instead of losing track of them. Per-file ignores in the config are not
+  suppressions in source and stay out of the log, like disabled rules;
+* ``informationUri`` is the project's ``Homepage`` and each built-in rule's ``helpUri`` its
+  section of ``rules.md`` under ``Documentation`` — both from ``[project.urls]`` in
+  ``pyproject.toml``, read from the installed distribution's metadata (with the same
+  addresses as a fallback when snaplint runs from a source tree without metadata). Plugin
+  rules are not documented there and get no ``helpUri``;
+* rules that cannot be suppressed (committed credentials) carry the tag ``security``.
 
 Messages are the diagnostics' own, which never contain secret values; no source snippets
 are embedded.
@@ -20,6 +31,7 @@ are embedded.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,11 +39,47 @@ from urllib.parse import quote
 
 from snaplint.findings.diagnostics import json_path_text
 from snaplint.findings.result import LintResult
-from snaplint.report import ReportOptions, base_dir, fingerprints, repo_relative, rule_docs
+from snaplint.report import (
+    ReportOptions,
+    base_dir,
+    fingerprints,
+    is_security,
+    repo_relative,
+    rule_docs,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
+DISTRIBUTION = "agora-snaplint"
+# [project.urls] of pyproject.toml, for a source tree run without installed metadata
+FALLBACK_URLS = {
+    "Homepage": "https://github.com/snaplint/snaplint",
+    "Documentation": "https://github.com/snaplint/snaplint/tree/main/docs",
+}
+
+
+@functools.cache
+def project_urls() -> dict[str, str]:
+    """``[project.urls]`` of the installed distribution (``Project-URL: Label, URL`` lines),
+    each missing label filled from :data:`FALLBACK_URLS`."""
+    urls = dict(FALLBACK_URLS)
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        entries = metadata(DISTRIBUTION).get_all("Project-URL") or []
+    except (ImportError, PackageNotFoundError):
+        entries = []
+    for entry in entries:
+        label, sep, url = entry.partition(",")
+        if sep and label.strip() and url.strip():
+            urls[label.strip()] = url.strip()
+    return urls
+
+
+def help_uri(rule_id: str) -> str:
+    """The rule's section of the rule docs (``docs/rules.md``, anchored by rule ID)."""
+    return f"{project_urls()['Documentation'].rstrip('/')}/rules.md#{quote(rule_id)}"
 
 
 def render(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
@@ -44,16 +92,24 @@ def to_sarif(result: LintResult, options: ReportOptions) -> dict[str, Any]:
 
     version = options.tool_version or __version__
     rules, index = _descriptors(result, options)
-    prints = fingerprints(result, options)
+    suppressed = [s.diagnostic for s in result.suppressed]
+    prints = fingerprints(result, options, result.diagnostics + suppressed)
     results = [
         _result(d, index[d.rule], fp, options)
-        for d, fp in zip(result.diagnostics, prints, strict=True)
+        for d, fp in zip(result.diagnostics, prints[: len(result.diagnostics)], strict=True)
     ]
+    for s, fp in zip(result.suppressed, prints[len(result.diagnostics) :], strict=True):
+        listed = _result(s.diagnostic, index[s.diagnostic.rule], fp, options)
+        suppression: dict[str, Any] = {"kind": "inSource"}
+        if s.reason:
+            suppression["justification"] = s.reason
+        listed["suppressions"] = [suppression]
+        results.append(listed)
     driver: dict[str, Any] = {
         "name": "snaplint",
         "version": version,
         "semanticVersion": version,
-        "informationUri": "https://pypi.org/project/agora-snaplint/",
+        "informationUri": project_urls()["Homepage"],
         "rules": rules,
     }
     return {
@@ -80,7 +136,7 @@ def _descriptors(
     for rid, rule in known:
         index[rid] = len(descriptors)
         descriptors.append(_descriptor(rid, rule))
-    for d in result.diagnostics:
+    for d in result.diagnostics + [s.diagnostic for s in result.suppressed]:
         if d.rule not in index:
             index[d.rule] = len(descriptors)
             descriptors.append(_descriptor(d.rule, None))
@@ -101,11 +157,14 @@ def _descriptor(rid: str, rule: Any) -> dict[str, Any]:
         },
         "defaultConfiguration": {"level": LEVEL.get(getattr(rule, "SEVERITY", "error"), "error")},
     }
+    if rule is not None and getattr(rule, "__name__", "").startswith("snaplint.rules."):
+        out["helpUri"] = help_uri(rid)  # built-in rules only: plugins are not in rules.md
     if rule is not None:
         scope = str(getattr(rule, "SCOPE", ""))
+        security = "security" if is_security(rule) else ""
         out["properties"] = {
             "code": str(getattr(rule, "CODE", "")),
-            "tags": [t for t in ("snaplint", scope) if t],
+            "tags": [t for t in ("snaplint", scope, security) if t],
             "precision": "very-high",  # findings are exact constraint violations
         }
     return out

@@ -6,6 +6,10 @@ examples/broken/interval.yaml:21:24: error capture-interval-out-of-range capture
 21 |       captureInterval: 0
    |                        ^
 ```
+
+A finding that ``--fix`` would fix (it carries a safe fix) is marked ``[*]`` after its rule, as
+ruff marks them, and the summary's "N fixable with --fix" counts exactly the marked findings.
+Unsafe fixes (``--unsafe-fixes``) are not marked: plain ``--fix`` does not apply them.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ def render(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
     for d in result.diagnostics:
         if options.quiet and d.severity != "error":
             continue
-        write(_headline(d, color))
+        write(_headline(d, color, options.fix_hint and fixable(d)))
         if options.show_source and not options.quiet:
             source = result.sources.get(d.file)
             if source is not None:
@@ -38,11 +42,20 @@ def render(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
         write(summary(result, color, options.fix_hint))
 
 
-def _headline(d: Diagnostic, color: bool) -> str:
+def fixable(d: Diagnostic) -> bool:
+    """``--fix`` applies this finding's fix: it has one, and it is safe."""
+    return d.fix is not None and d.fix.safe
+
+
+def _headline(d: Diagnostic, color: bool, mark: bool = False) -> str:
     where = f"{d.file}:{d.line}:{d.column}:"
+    fix = " [*]" if mark else ""
     if not color:
-        return f"{where} {d.severity} {d.rule} {d.message}\n"
-    return f"{_BOLD}{where}{_RESET} {_COLORS[d.severity]}{d.severity}{_RESET} {_DIM}{d.rule}{_RESET} {d.message}\n"
+        return f"{where} {d.severity} {d.rule}{fix} {d.message}\n"
+    return (
+        f"{_BOLD}{where}{_RESET} {_COLORS[d.severity]}{d.severity}{_RESET} "
+        f"{_DIM}{d.rule}{_RESET}{fix} {d.message}\n"
+    )
 
 
 def _shown_line(line: str, d: Diagnostic) -> str:
@@ -92,7 +105,7 @@ def summary(result: LintResult, color: bool, fix_hint: bool = True) -> str:
             parts.append(f"{n} {severity}{'s' if n != 1 and severity != 'info' else ''}")
     affected = len({d.file for d in result.diagnostics})
     text = f"Found {', '.join(parts)} in {affected} file{'s' if affected != 1 else ''} ({checked})."
-    fixable = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.safe)
-    if fix_hint and fixable:
-        text += f" {fixable} fixable with --fix."
+    marked = sum(1 for d in result.diagnostics if fixable(d))
+    if fix_hint and marked:
+        text += f" {marked} fixable with --fix."
     return f"{_BOLD}{text}{_RESET}\n" if color else text + "\n"

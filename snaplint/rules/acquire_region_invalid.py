@@ -69,7 +69,10 @@ spec:
 None.
 
 ## Source
-API-26 acquire; REF-22.
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `clientRequest.region`
+- Agora, *acquire* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/acquire
 """
 
 ID = "acquire-region-invalid"

@@ -70,7 +70,10 @@ spec:
 None.
 
 ## Source
-API-26 acquire; REF-24.
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `clientRequest.scene`
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api
 """
 
 ID = "acquire-scene-invalid"

@@ -73,8 +73,16 @@ spec:
 None.
 
 ## Source
-API-26 acquire (`scene` 0 = real-time recording, "use for snapshots"); REF-24 (scene 2 until
-2025-04-10); V2 (scene ignored in `mode=raw`). Same in both revisions (reference §2.2, §10 R18).
+Same in both revisions.
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `scene` 0 = real-time recording, "use
+  for snapshots"
+- Agora, *RESTful API* (single-page reference, revision before 2025-04-10):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — scene 2 until 2025-04-10
+- Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode — `scene` is ignored in
+  `mode=raw`
 """
 
 from __future__ import annotations

@@ -67,8 +67,16 @@ spec:
 None.
 
 ## Source
-API-26 start and update (`["#allstream#"]` subscribes all streams); SUB; REF-24. Same in both
-revisions (reference §2.4, §10 R8).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `["#allstream#"]` subscribes all streams
+- Agora, *Update subscription lists* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/update
+- Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api
 """
 
 from __future__ import annotations

@@ -67,7 +67,13 @@ spec:
 None.
 
 ## Source
-REF-24 (before 2025-04-10); REF-22; PY api_start.py.
+- Agora, *RESTful API* (single-page reference, revision before 2025-04-10):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — `appsCollection`, documented
+  until 2025-04-10
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python — `api_start.py`
 """
 
 ID = "apps-collection-invalid"

@@ -66,7 +66,10 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig); REF-22.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.audioProfile`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
 """
 
 ID = "audio-profile-invalid"

@@ -48,7 +48,12 @@ clientRequest:
 None.
 
 ## Source
-API-26 start (recordingFileConfig); REF-22; V2.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingFileConfig.avFileType`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode
 """
 
 ID = "av-file-type-invalid"

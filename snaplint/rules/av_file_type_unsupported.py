@@ -75,9 +75,17 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingFileConfig.avFileType, default `["hls"]`); REF-22 (`mp4` only for mix/web,
-error code 2 for mp4 without hls); V2 (`["hls", "mp4"]` or `["mp3"]` in `mode=raw`). Same in both
-revisions (reference §2.3, §8.1, §10 R6).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingFileConfig.avFileType`,
+  default `["hls"]`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — `mp4` only for mix and web
+  modes; error code 2 for mp4 without hls
+- Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode — `["hls", "mp4"]` or
+  `["mp3"]` in `mode=raw`
 """
 
 from __future__ import annotations

@@ -69,9 +69,17 @@ spec:
 None.
 
 ## Source
-Revision-dependent. `2020-10`: RN (the 2020-era range was 5–3600, widened on 2021-10-29; SEED-20
-itself states no range). `2026-06`: API-26, REF-24, GO and PY say 5–3600 while SHOT and REF-22 say
-1–3600 — a documented contradiction, so a warning (reference §2.5, §8 #3, §9 #1, §10 R3).
+Revision-dependent; where the sources contradict each other, a warning.
+
+- `2020-10`: Agora, *Release notes* (entry of 2021-10-29):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — the 2020-era range was 5 to 3600
+  seconds until this entry widened it; the 2020 screenshot page states no range
+- `2026-06`: Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — 5 to 3600 seconds, as do the single-page
+  reference and the Go and Python clients
+- `2026-06`: Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture — 1 to 3600 seconds, as does the
+  2022 reference
 """
 
 from __future__ import annotations

@@ -66,7 +66,24 @@ spec:
 None.
 
 ## Source
-SHOT and REF-22 ([1, 3600]); API-26, REF-24, GO, PY ([5, 3600]); RN 2021-10-29.
+The range that holds under every source; the sources disagree on the minimum (see
+`capture-interval-below-documented-minimum`).
+
+- Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture — 1 to 3600 seconds
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — 1 to 3600 seconds
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — 5 to 3600 seconds
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — 5 to 3600 seconds
+- Agora's official Go REST client (commit 2afc9fb, 2025-07-31):
+  https://github.com/AgoraIO-Community/agora-rest-client-go — 5 to 3600 seconds
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python — 5 to 3600 seconds
+- Agora, *Release notes* (entry of 2021-10-29):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — the range widened to 1 to 3600
+  seconds
 """
 
 ID = "capture-interval-out-of-range"

@@ -64,7 +64,11 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig); BP checklist #4.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.channelType`
+- Agora, *Integration best practices* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices — checklist
+  item 4
 """
 
 ID = "channel-type-invalid"

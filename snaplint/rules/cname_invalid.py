@@ -66,7 +66,17 @@ spec:
 None.
 
 ## Source
-API-26 acquire/start; ERR-old code 1013; ERR-26 code 401; PY errors.py (89 allowed characters).
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start
+- Agora, *Common errors* (2022-07 revision, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/common-errors — code 1013, invalid channel name
+- Agora, *Response status codes* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/status-codes — code 401
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python — `errors.py`: the 89 allowed
+  characters
 """
 
 ID = "cname-invalid"

@@ -72,8 +72,11 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig: `secret` required when `decryptionMode` ≠ 0, `salt` when it is 7
-or 8). Same in both revisions (reference §2.4, §10 R10).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig`: `secret` required
+  when `decryptionMode` is not 0, `salt` when it is 7 or 8
 """
 
 from __future__ import annotations

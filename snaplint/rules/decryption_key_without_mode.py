@@ -69,8 +69,11 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig: `decryptionMode` default 0 = none; `secret` for modes ≠ 0, `salt`
-for 7 and 8). Same in both revisions (reference §2.4, §10 R10).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig`: `decryptionMode`
+  defaults to 0, none; `secret` for modes other than 0, `salt` for 7 and 8
 """
 
 from __future__ import annotations

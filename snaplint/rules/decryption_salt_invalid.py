@@ -72,7 +72,8 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig.salt: Base64, 32 bytes).
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.salt`: Base64, 32 bytes
 """
 
 ID = "decryption-salt-invalid"

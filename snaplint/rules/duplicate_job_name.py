@@ -115,8 +115,12 @@ spec:
 None.
 
 ## Source
-snaplint manifest format (`metadata.name` is the job's identity in state; DESIGN §4). Same in both
-revisions.
+snaplint policy: `metadata.name` is the job's identity in state, so two manifests cannot share it.
+Same in both revisions. It mirrors how the service itself identifies a session:
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — appid + cname + uid identify one
+  recording instance
 """
 
 from __future__ import annotations

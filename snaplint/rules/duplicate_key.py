@@ -46,7 +46,10 @@ spec:
 None.
 
 ## Source
-YAML 1.2 §3.2.1.1 (keys are unique); JSON RFC 8259 §4 (names SHOULD be unique).
+- YAML 1.2.2 specification (2021-10-01): https://yaml.org/spec/1.2.2/ — mapping keys are unique
+  (section 3.2.1.1)
+- IETF, *RFC 8259: The JSON Data Interchange Format* (2017-12):
+  https://www.rfc-editor.org/rfc/rfc8259#section-4 — object names SHOULD be unique
 """
 
 ID = "duplicate-key"

@@ -115,9 +115,20 @@ spec:
 None.
 
 ## Source
-API-26 acquire/start (appid + cname + uid identify one recording instance; use a different uid to
-record a channel twice); ERR-26 and ERR-old (code 53, task conflict); BP (two bots with one uid
-kick each other). Same in both revisions (reference §2.1, §5, §7.2).
+Same in both revisions.
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — appid + cname + uid identify one
+  recording instance; use a different uid to record a channel twice
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start
+- Agora, *Response status codes* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/status-codes — code 53, task conflict
+- Agora, *Common errors* (2022-07 revision, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/common-errors — code 53
+- Agora, *Integration best practices* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices — two bots with
+  one uid kick each other out
 """
 
 from __future__ import annotations

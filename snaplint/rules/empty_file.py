@@ -42,7 +42,11 @@ spec:
 None.
 
 ## Source
-snaplint convention.
+snaplint policy: a manifest file with no document is almost always a mistake (a file emptied by an
+edit or a merge).
+
+- YAML 1.2.2 specification (2021-10-01): https://yaml.org/spec/1.2.2/ — a stream may hold zero
+  documents, so the file is valid YAML
 """
 
 ID = "empty-file"

@@ -52,7 +52,11 @@ spec:
 None.
 
 ## Source
-snaplint reference syntax; only checked with `--resolve-env`.
+snaplint policy: the `${env:NAME}` reference syntax, only checked with `--resolve-env`; the
+referenced values are the credentials of:
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `token` and the `storageConfig` keys
 """
 
 ID = "env-reference-unset"

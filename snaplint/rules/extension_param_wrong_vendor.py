@@ -73,10 +73,17 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig.extensionParams: `sse` Amazon S3 only, `tag` Alibaba Cloud and Amazon
-S3 only); API-26 update and REG (`endpoint` for vendor 11). Same in both revisions (reference
-§2.6, §10 R15). API-26 also marks `sse` and `tag` "required" inside `extensionParams` while its own
-examples omit them (§9 #11); snaplint follows the examples and does not require them.
+Same in both revisions. The start reference also marks `sse` and `tag` "required" inside
+`extensionParams` while its own examples omit them; snaplint follows the examples and does not
+require them.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.extensionParams`: `sse`
+  Amazon S3 only, `tag` Alibaba Cloud and Amazon S3 only
+- Agora, *Update subscription lists* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/update — `endpoint` for vendor 11
+- Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor
 """
 
 from __future__ import annotations

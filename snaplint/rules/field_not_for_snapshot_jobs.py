@@ -74,10 +74,20 @@ Unsafe (`--unsafe-fixes`): the fix deletes the field, and with it settings you m
 another job.
 
 ## Source
-API-26 start (audioProfile and transcodingConfig: composite mode; extensionServiceConfig: web
-page recording); REF-22 ("cannot be set" in individual mode); V2 (rejects extensionServiceConfig);
-REF-24 history (appsCollection and transcodeOptions removed 2025-04-10). Same in both revisions
-(reference §2.3, §2.4, §8 #11, §10 R14).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `audioProfile` and `transcodingConfig`:
+  composite mode; `extensionServiceConfig`: web page recording
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — "cannot be set" in individual
+  mode
+- Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode — rejects
+  `extensionServiceConfig`
+- Agora, *RESTful API* (single-page reference, revision before 2025-04-10):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — `appsCollection` and
+  `transcodeOptions`, removed 2025-04-10
 """
 
 from __future__ import annotations

@@ -70,8 +70,11 @@ spec:
 None.
 
 ## Source
-V2 (Individual Recording v2 docs and the migration guide: `streamMode` removed, `scene` no longer
-takes effect). Applies whenever the mode is `raw` (reference §8.1).
+Applies whenever the mode is `raw`.
+
+- Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode — `streamMode` removed,
+  `scene` no longer takes effect
 """
 
 from __future__ import annotations

@@ -68,7 +68,12 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig); REF-24; REF-22.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.fileNamePrefix`
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
 """
 
 ID = "file-name-prefix-invalid"

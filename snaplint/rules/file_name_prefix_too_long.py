@@ -72,8 +72,15 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig.fileNamePrefix: total length including slashes at most 128
-characters); REF-24; REF-22. Same in both revisions (reference §2.6, §10 R16).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.fileNamePrefix`: at most
+  128 characters including slashes
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
 """
 
 from __future__ import annotations

@@ -47,7 +47,11 @@ spec:
 None.
 
 ## Source
-snaplint's own limits; configurable with `max-file-size`.
+snaplint policy: snaplint's own limits, configurable with `max-file-size`; a manifest is one request
+body, which the service caps far below them.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — the request body a manifest becomes
 """
 
 ID = "file-too-large"

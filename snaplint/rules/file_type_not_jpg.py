@@ -65,7 +65,12 @@ spec:
 None.
 
 ## Source
-API-26 start (snapshotConfig); SHOT; SEED-20.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `snapshotConfig.fileType`
+- Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture
+- Agora, *Capture Screenshots* (the 2020 page, archived):
+  https://docs.agora.io/en/cloud-recording/cloud_recording_screen_capture
 """
 
 ID = "file-type-not-jpg"

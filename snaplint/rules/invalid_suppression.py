@@ -64,7 +64,11 @@ spec:
 None.
 
 ## Source
-snaplint convention (tflint `ignorable = false`).
+snaplint policy: a suppression must name known rules that may be suppressed, as tflint refuses to
+ignore rules declared `ignorable = false`:
+
+- tflint, *Annotations*:
+  https://github.com/terraform-linters/tflint/blob/master/docs/user-guide/annotations.md
 """
 
 ID = "invalid-suppression"

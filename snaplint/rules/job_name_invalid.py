@@ -66,7 +66,11 @@ spec:
 None.
 
 ## Source
-snaplint manifest format snaplint/v1.
+snaplint policy: the manifest format `snaplint/v1` names jobs as Kubernetes names objects, so a name
+is safe in state keys, file names and URLs.
+
+- Kubernetes, *DNS label names*:
+  https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
 """
 
 ID = "job-name-invalid"

@@ -69,7 +69,10 @@ spec:
 None.
 
 ## Source
-snaplint manifest format snaplint/v1 (Kubernetes label syntax).
+snaplint policy: the manifest format `snaplint/v1` takes Kubernetes' label syntax.
+
+- Kubernetes, *Labels: syntax and character set*:
+  https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 """
 
 ID = "label-invalid"

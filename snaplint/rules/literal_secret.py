@@ -76,10 +76,16 @@ be exported wherever snaplint plans and applies. Rotate the credential too: it i
 history.
 
 ## Source
-snaplint policy (DESIGN: secrets are marked in the schema and never printed or stored). The fields
-are the credentials of API-26 start (`token`, `recordingConfig.secret`/`salt`,
-`storageConfig.accessKey`/`secretKey`/`stsToken`); REF-22 advises a write-only storage key. Same in
-both revisions (reference §2.3, §2.4, §2.6).
+snaplint policy: secrets are marked in the schema and never printed or stored; a committed
+credential must be moved out of the manifest. Same in both revisions. The fields are the credentials
+the API documents:
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `token`, `recordingConfig.secret` and
+  `salt`, `storageConfig.accessKey`, `secretKey` and `stsToken`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — advises a write-only storage
+  key
 """
 
 from __future__ import annotations

@@ -69,8 +69,15 @@ spec:
 `recommended` (integer, default 300): the lowest `maxIdleTime` that is not reported.
 
 ## Source
-BP (integration checklist #10: `maxIdleTime` 300 s, longer than planned breaks); API-26 start
-(default 30, idle definition); REF-22. Same in both revisions (reference §2.4, §5).
+Same in both revisions.
+
+- Agora, *Integration best practices* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices — checklist
+  item 10: `maxIdleTime` 300 s, longer than planned breaks
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — default 30, what counts as idle
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 Reports a `recordingConfig.maxIdleTime` below 5 seconds or above 2592000 seconds (30 days).
 
 ## Why is this bad?
-The start call fails with code 2. (REF-24 once printed the upper bound as 259200, a typo.)
+The start call fails with code 2. (The 2024 single-page reference once printed the upper bound
+as 259200, a typo.)
 
 ## Example
 ```yaml
@@ -64,7 +65,13 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig.maxIdleTime); REF-22; REF-24 (typo 259200, reference §9 #6).
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.maxIdleTime`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — which prints the maximum as
+  259200, a typo for 2592000
 """
 
 ID = "max-idle-time-out-of-range"

@@ -67,7 +67,13 @@ spec:
 None.
 
 ## Source
-API-26 acquire/start (required fields); SHOT; snaplint manifest format snaplint/v1.
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — required fields
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — required fields
+- Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture
+- snaplint policy: the manifest format `snaplint/v1` (`apiVersion`, `kind`, `metadata`, `spec`)
 """
 
 ID = "missing-field"

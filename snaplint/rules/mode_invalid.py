@@ -67,7 +67,10 @@ spec:
 None.
 
 ## Source
-API-26 (start URL); V2 (`raw`, 2026).
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — the `mode` path parameter
+- Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode — `raw`, added in 2026
 """
 
 ID = "mode-invalid"

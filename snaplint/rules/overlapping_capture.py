@@ -116,8 +116,13 @@ spec:
 None.
 
 ## Source
-API-26 start (one task per appid + cname + uid; subscription lists); PRICE (each screenshot task
-is billed). Same in both revisions (reference §2.1, §2.4, §2.5).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — one task per appid + cname + uid;
+  subscription lists
+- Agora, *Pricing* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/overview/pricing — each screenshot task is billed
 """
 
 from __future__ import annotations

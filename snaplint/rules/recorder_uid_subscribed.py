@@ -67,8 +67,16 @@ spec:
 None.
 
 ## Source
-API-26 acquire/start (`uid` must not equal any UID already in the channel); BP (two bots with one
-uid kick each other). Same in both revisions (reference §2.1, §7.2, §10 R17).
+Same in both revisions.
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `uid` must not equal any UID already
+  in the channel
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start
+- Agora, *Integration best practices* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices — two bots with
+  one uid kick each other out
 """
 
 from __future__ import annotations

@@ -71,10 +71,21 @@ spec:
 None.
 
 ## Source
-Revision-dependent. `2020-10`: SEED-20 and REF-22's recordingFileConfig section ("cannot both be
-set"). `2026-06`: RN 2021-09-06, API-26 start and the SHOT table (recording + screenshots in one
-session; `recordingFileConfig` required for it). SHOT's "Considerations" still says "do not set
-recordingFileConfig", which the release notes settle (reference §8 #1–#2, §9 #3, §10 R6).
+Revision-dependent.
+
+- `2020-10`: Agora, *Capture Screenshots* (the 2020 page, archived):
+  https://docs.agora.io/en/cloud-recording/cloud_recording_screen_capture
+- `2020-10`: Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — `recordingFileConfig` and
+  `snapshotConfig` "cannot both be set"
+- `2026-06`: Agora, *Release notes* (entry of 2021-09-06):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — recording and screenshots in one
+  session
+- `2026-06`: Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingFileConfig` is required for it
+- `2026-06`: Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture — its table agrees; its
+  "Considerations" still say "do not set recordingFileConfig", which the release notes settle
 """
 
 from __future__ import annotations

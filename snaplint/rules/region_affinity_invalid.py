@@ -70,7 +70,16 @@ spec:
 None.
 
 ## Source
-GO api/acquire.go; NODE acquireResource.ts; PY api.py (no English doc, reference §9 #9).
+`regionAffinity` has no English documentation; the official clients send it (citing the Chinese
+docs):
+
+- Agora's official Go REST client (commit 2afc9fb, 2025-07-31):
+  https://github.com/AgoraIO-Community/agora-rest-client-go —
+  `services/cloudrecording/api/acquire.go`
+- Agora's official Node.js REST client (commit 2b5769c):
+  https://github.com/AgoraIO-Community/agora-rest-client-nodejs — `acquireResource.ts`
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python — `api.py`
 """
 
 ID = "region-affinity-invalid"

@@ -75,9 +75,19 @@ spec:
 None.
 
 ## Source
-API-26 and REF-22 acquire (`region`, a string); GO, NODE and PY (`regionAffinity`, a number,
-citing the Chinese docs) — a documented inconsistency, so a warning (reference §2.2, §9 #9). Same
-in both revisions.
+Same in both revisions; the sources are inconsistent, so a warning.
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `region`, a string
+- Agora, *acquire* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/acquire — `region`, a string
+- Agora's official Go REST client (commit 2afc9fb, 2025-07-31):
+  https://github.com/AgoraIO-Community/agora-rest-client-go — `regionAffinity`, a number, citing the
+  Chinese docs
+- Agora's official Node.js REST client (commit 2b5769c):
+  https://github.com/AgoraIO-Community/agora-rest-client-nodejs — `regionAffinity`
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python — `regionAffinity`
 """
 
 from __future__ import annotations

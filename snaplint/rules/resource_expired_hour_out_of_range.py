@@ -68,7 +68,10 @@ spec:
 None.
 
 ## Source
-API-26 acquire; ERR-26.
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `clientRequest.resourceExpiredHour`
+- Agora, *Response status codes* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/status-codes
 """
 
 ID = "resource-expired-hour-out-of-range"

@@ -71,9 +71,16 @@ spec:
 None.
 
 ## Source
-Revision-dependent. `2020-10`: SEED-20 (screenshots need `mode=individual`). `2026-06`: API-26
-start (snapshotConfig: individual mode only) and V2 (Individual Recording v2, `mode=raw`, keeps
-screenshots). Reference §2.5, §8 #4, §10 R1.
+Revision-dependent.
+
+- `2020-10`: Agora, *Capture Screenshots* (the 2020 page, archived):
+  https://docs.agora.io/en/cloud-recording/cloud_recording_screen_capture — screenshots need
+  `mode=individual`
+- `2026-06`: Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `snapshotConfig`: individual mode only
+- `2026-06`: Agora, *Individual recording* (v2, `mode=raw`, published 2026):
+  https://docs.agora.io/en/realtime-media/cloud-recording/v1/individual-mode — Individual Recording
+  v2, `mode=raw`, keeps screenshots
 """
 
 from __future__ import annotations

@@ -66,8 +66,15 @@ spec:
 None.
 
 ## Source
-API-26 start (snapshotConfig note: `streamTypes` must be 1 or 2); SHOT; SEED-20. Same in both
-revisions (reference §2.4, §8 #5, §10 R4).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `snapshotConfig` note: `streamTypes`
+  must be 1 or 2
+- Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture
+- Agora, *Capture Screenshots* (the 2020 page, archived):
+  https://docs.agora.io/en/cloud-recording/cloud_recording_screen_capture
 """
 
 from __future__ import annotations

@@ -102,9 +102,16 @@ clientRequest:
 None.
 
 ## Source
-API-26 acquire and start (`startParameter`, if sent, must match the start `clientRequest`); REF-24
-acquire response table (an invalid `startParameter` does not fail acquire but makes start fail).
-Same in both revisions (reference §1.3, §2, §10 R18).
+Same in both revisions.
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `startParameter`, if sent, must match
+  the start `clientRequest`
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — acquire response table: an
+  invalid `startParameter` does not fail acquire but makes start fail
 """
 
 from __future__ import annotations

@@ -67,8 +67,17 @@ spec:
 None.
 
 ## Source
-REG (vendor 11, added 2025-06-27: `region = 0`, `extensionParams.endpoint` required); API-26
-update; RN; GO `ExtensionParams`. Same in both revisions (reference §2.6, §2.7, §10 R15).
+Same in both revisions.
+
+- Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor — vendor 11, added 2025-06-27:
+  `region = 0`, `extensionParams.endpoint` required
+- Agora, *Update subscription lists* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/update — `extensionParams.endpoint`
+- Agora, *Release notes* (entry of 2025-06-27):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes
+- Agora's official Go REST client (commit 2afc9fb, 2025-07-31):
+  https://github.com/AgoraIO-Community/agora-rest-client-go — `ExtensionParams`
 """
 
 from __future__ import annotations

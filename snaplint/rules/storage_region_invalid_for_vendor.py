@@ -69,7 +69,13 @@ spec:
 None.
 
 ## Source
-REG (Docs-Source 2026-06-17); API-26 start (storageConfig); REF-22 (Amazon 17, 23 removed since).
+- Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.region`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — Amazon regions 17 and 23,
+  removed since
 """
 
 ID = "storage-region-invalid-for-vendor"

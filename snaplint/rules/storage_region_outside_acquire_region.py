@@ -73,8 +73,15 @@ spec:
 None.
 
 ## Source
-API-26 acquire (`region`: the storage region in start must be in the same area); REF-22; REG
-(region names); docs FAQ on bucket regions. Same in both revisions (reference §2.2, §2.6).
+Same in both revisions.
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — `region`: the storage region in start
+  must be in the same area
+- Agora, *acquire* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/acquire
+- Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor — region names
 """
 
 from __future__ import annotations

@@ -71,10 +71,16 @@ spec:
 None.
 
 ## Source
-Revision-dependent. `2020-10`: REF-22's vendor table (Azure and Google: region not needed and
-ignored; Baidu 0 = Beijing listed). `2026-06`: REG as of 2025-12-03 (Azure and Google: `region =
-0`) and 2026-06-17 (Baidu codes 1–7 only; whether 0 is still accepted is unconfirmed, so a
-warning). Reference §2.7, §8 #9, §9 #12.
+Revision-dependent; where a value's acceptance is unconfirmed, a warning.
+
+- `2020-10`: Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — vendor table: Azure and Google
+  need no region and ignore it; Baidu 0 = Beijing listed
+- `2026-06`: Agora, *Regions and storage vendors* (revision of 2025-12-03):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor — Azure and Google: `region = 0`
+- `2026-06`: Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor — Baidu codes 1–7 only; whether 0
+  is still accepted is unconfirmed
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig.extensionParams).
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.extensionParams.sse`
 """
 
 ID = "storage-sse-invalid"

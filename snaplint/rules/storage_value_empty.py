@@ -65,7 +65,10 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig); REG.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig`
+- Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor
 """
 
 ID = "storage-value-empty"

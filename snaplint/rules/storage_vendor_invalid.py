@@ -66,7 +66,14 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig); REG; RN; REF-22 (legacy 0, 4).
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.vendor`
+- Agora, *Regions and storage vendors* (updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/region-vendor
+- Agora, *Release notes* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — the legacy vendors 0 and 4
 """
 
 ID = "storage-vendor-invalid"

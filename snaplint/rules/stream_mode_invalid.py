@@ -67,7 +67,10 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig); MODE.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.streamMode`
+- Agora, *Stream mode* (reference, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/reference/stream-mode
 """
 
 ID = "stream-mode-invalid"

@@ -69,8 +69,13 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig.streamMode); MODE (the stream-mode table lists screenshots for
-`default` and `standard` only). Same in both revisions (reference §2.4, §10 R13).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.streamMode`
+- Agora, *Stream mode* (reference, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/reference/stream-mode — screenshots are listed for
+  `default` and `standard` only
 """
 
 from __future__ import annotations

@@ -70,7 +70,10 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig); RN 2024-08-02.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.stsExpiration`
+- Agora, *Release notes* (entry of 2024-08-02):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — STS fields added
 """
 
 ID = "sts-expiration-invalid"

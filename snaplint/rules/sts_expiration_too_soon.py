@@ -72,8 +72,13 @@ spec:
 `min-hours` (number, default 4): how long the token must still be valid.
 
 ## Source
-API-26 start (storageConfig.stsExpiration: Unix seconds, validity at least 4 hours; refresh every
-60 minutes for long tasks); RN 2024-08-02. Same in both revisions (reference §2.6, §10 R15).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.stsExpiration`: Unix
+  seconds, valid at least 4 hours; refresh every 60 minutes for long tasks
+- Agora, *Release notes* (entry of 2024-08-02):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — STS fields added
 """
 
 from __future__ import annotations

@@ -68,8 +68,13 @@ spec:
 None.
 
 ## Source
-API-26 start (storageConfig.stsToken: vendors 1, 2 and 3); RN 2024-08-02 (STS fields added). Same
-in both revisions (reference §2.6, §10 R15).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `storageConfig.stsToken`: vendors 1, 2
+  and 3
+- Agora, *Release notes* (entry of 2024-08-02):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — STS fields added
 """
 
 from __future__ import annotations

@@ -68,9 +68,18 @@ spec:
 None.
 
 ## Source
-API-26 start (snapshotConfig note); SHOT "Considerations"; SUB (one list means the other media is
-not subscribed); SEED-20 (which spells the field `subscribeAudioUid`). Same in both revisions
-(reference §2.4, §2.5, §10 R5).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `snapshotConfig` note
+- Agora, *Cloud-based screenshot upload* (guide, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/develop/screen-capture — "Considerations"
+- Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription — one list means the other media is
+  not subscribed
+- Agora, *Capture Screenshots* (the 2020 page, archived):
+  https://docs.agora.io/en/cloud-recording/cloud_recording_screen_capture — which spells the field
+  `subscribeAudioUid`
 """
 
 from __future__ import annotations

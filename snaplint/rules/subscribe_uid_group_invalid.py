@@ -65,7 +65,12 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig); REF-22; PY.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.subscribeUidGroup`
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python
 """
 
 ID = "subscribe-uid-group-invalid"

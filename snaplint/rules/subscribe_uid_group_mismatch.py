@@ -76,10 +76,18 @@ A group too small is fixed safely with the computed group. Lowering a group that
 unsafe (`--unsafe-fixes`): you may have sized it for users you add later with `update`.
 
 ## Source
-API-26 start (subscribeUidGroup buckets 4 = 18–32, 5 = 33–49; count = union of audio and video
-UIDs); REF-22 and PY print 4 = 17–32, 5 = 32–49 (reference §9 #4: a warning at the edges). SUB's
-"first 17 UIDs" (§9 #14) is not enforced: the API reference's 49 is followed. Same in both
-revisions (reference §2.4, §7.1, §10 R7).
+Same in both revisions; where the sources disagree at the edges, a warning. The subscription guide's
+"first 17 UIDs" is not enforced: the API reference's 49 is followed.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `subscribeUidGroup` buckets 4 = 18–32
+  and 5 = 33–49 UIDs, counting the union of audio and video UIDs
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start — prints 4 = 17–32 and 5 = 32–49
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python — prints 4 = 17–32 and 5 = 32–49
+- Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription
 """
 
 from __future__ import annotations

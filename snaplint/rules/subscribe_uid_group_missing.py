@@ -68,13 +68,20 @@ spec:
 None.
 
 ## Fix safety
-Safe when offered: the value is computed from the explicit lists with the API-26 buckets, which is
-what the field must say. No fix is offered when a list is `["#allstream#"]`, an unsubscribe list or
-a reference, because the number of users is then unknown.
+Safe when offered: the value is computed from the explicit lists with the start reference's
+buckets, which is what the field must say. No fix is offered when a list is `["#allstream#"]`, an
+unsubscribe list or a reference, because the number of users is then unknown.
 
 ## Source
-API-26 start (recordingConfig.subscribeUidGroup, required in individual mode); REF-22; PY. Same in
-both revisions (reference §2.4, §10 R7).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.subscribeUidGroup`,
+  required in individual mode
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- Agora's official Python REST client (commit 5278dec, 2024-04-15; built from the Chinese docs):
+  https://github.com/AgoraIO-Community/agora-rest-client-python
 """
 
 from __future__ import annotations

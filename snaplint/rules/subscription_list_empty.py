@@ -65,7 +65,11 @@ spec:
 None.
 
 ## Source
-REF-24 ("not recommended"); REF-22 update ("should not be empty").
+- Agora, *RESTful API* (single-page reference, last revision 2026-06-10, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — an empty list is "not
+  recommended"
+- Agora, *update* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/update — lists "should not be empty"
 """
 
 ID = "subscription-list-empty"

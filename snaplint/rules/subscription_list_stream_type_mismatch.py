@@ -70,8 +70,15 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig); SUB; API-26 update (`audioUidList` only with `streamTypes` 0/2,
-`videoUidList` only with 1/2). Same in both revisions (reference §2.4, §4, §10 R8).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig`
+- Agora, *Update subscription lists* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/update — `audioUidList` only with `streamTypes`
+  0 or 2, `videoUidList` only with 1 or 2
+- Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription
 """
 
 from __future__ import annotations

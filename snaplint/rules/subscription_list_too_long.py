@@ -64,7 +64,10 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig); SUB.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig` subscription lists
+- Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription
 """
 
 ID = "subscription-list-too-long"

@@ -68,8 +68,15 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig: subscribe and unsubscribe lists are exclusive); REF-22; SUB. Same in
-both revisions (reference §2.4, §4, §10 R8).
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — subscribe and unsubscribe lists are
+  exclusive
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription
 """
 
 from __future__ import annotations

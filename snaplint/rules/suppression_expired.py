@@ -65,7 +65,11 @@ spec:
 None.
 
 ## Source
-snaplint convention.
+snaplint policy: a suppression with `until=` is temporary, and an expired one is itself a finding.
+The annotation practice it extends:
+
+- tflint, *Annotations*:
+  https://github.com/terraform-linters/tflint/blob/master/docs/user-guide/annotations.md
 """
 
 ID = "suppression-expired"

@@ -67,7 +67,11 @@ spec:
 None.
 
 ## Source
-snaplint convention.
+snaplint policy: a suppression says why, so a reviewer can judge it and a later reader can remove
+it. The practice it follows:
+
+- tflint, *Annotations* (ignore comments with a reason):
+  https://github.com/terraform-linters/tflint/blob/master/docs/user-guide/annotations.md
 """
 
 ID = "suppression-missing-reason"

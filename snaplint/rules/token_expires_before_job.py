@@ -79,9 +79,16 @@ spec:
 `spec.acquire.resourceExpiredHour`.
 
 ## Source
-API-26 start (`token` cannot be refreshed during a task; the bot leaves when it expires); ERR-old
-(code 109, token expired); the token workflow page (tokens last at most 24 hours). Same in both
-revisions (reference §2.3, §5 "Auto-stop").
+Same in both revisions.
+
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `token` cannot be refreshed during a
+  task; the bot leaves when it expires
+- Agora, *Common errors* (2022-07 revision, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/common-errors — code 109, token expired
+- Agora, *Authentication workflow* (tokens, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/realtime-media/cloud-recording/build/set-up-authentication/authentication-workflow
+  — tokens last at most 24 hours
 """
 
 from __future__ import annotations

@@ -71,7 +71,11 @@ spec:
 None.
 
 ## Source
-REF-24 (before 2025-04-10); REF-22.
+- Agora, *RESTful API* (single-page reference, revision before 2025-04-10):
+  https://docs.agora.io/en/cloud-recording/reference/restful-api — `transcodeOptions`, documented
+  until 2025-04-10
+- Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
 """
 
 ID = "transcode-options-invalid"

@@ -45,7 +45,12 @@ spec:
 None.
 
 ## Source
-snaplint manifest format `snaplint/v1`; raw bodies per API-26 acquire/start.
+snaplint policy: the manifest format `snaplint/v1`; raw bodies are the request bodies of:
+
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start
 """
 
 ID = "unknown-document"

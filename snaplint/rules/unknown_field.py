@@ -72,7 +72,15 @@ Safe, when offered: if exactly one documented key is close and not already prese
 renames the key, keeping its value, position, quoting and comments.
 
 ## Source
-API-26 (field names are case-sensitive); ERR-old code 2; BP checklist #2, #5.
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — field names are case-sensitive
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire
+- Agora, *Common errors* (2022-07 revision, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/common-errors — code 2, invalid parameter
+- Agora, *Integration best practices* (as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices — checklist
+  items 2 and 5
 """
 
 ID = "unknown-field"

@@ -40,7 +40,10 @@ spec:
 None.
 
 ## Source
-YAML 1.2 §5.2 (character encodings); snaplint reads UTF-8 (a BOM is allowed) and UTF-16 with a BOM.
+snaplint reads UTF-8 (a byte-order mark is allowed) and UTF-16 with a byte-order mark.
+
+- YAML 1.2.2 specification (2021-10-01): https://yaml.org/spec/1.2.2/ — character encodings (section
+  5.2)
 """
 
 ID = "unreadable-file"

@@ -74,9 +74,21 @@ Unsafe (`--unsafe-fixes`): the fix renames the list to the revision's spelling, 
 the server accepts is unconfirmed.
 
 ## Source
-Revision-dependent. `2020-10`: RN 2020-06-12 (lists introduced as `unSubscribe…`), REF-22, SUB.
-`2026-06`: API-26 and REF-24 (`unsubscribe…`) while SUB, GO and NODE keep `unSubscribe…` — a
-documented contradiction, so a warning in both revisions (reference §2.4, §8 #10, §9 #2).
+Revision-dependent; the sources contradict each other, so a warning in both revisions.
+
+- `2020-10`: Agora, *Release notes* (entry of 2020-06-12):
+  https://docs.agora.io/en/cloud-recording/overview/release-notes — the lists introduced as
+  `unSubscribe…`
+- `2020-10`: Agora, *start* (RESTful API reference, revision of 2022-07-28):
+  https://docs.agora.io/en/cloud-recording/reference/rest-api/start
+- `2020-10`: Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription
+- `2026-06`: Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `unsubscribe…`, as the single-page
+  reference
+- `2026-06`: Agora, *Set subscription lists* (guide, as of the 2026-06-17 documentation):
+  https://docs.agora.io/en/cloud-recording/develop/subscription — still `unSubscribe…`, as the Go
+  and Node.js clients
 """
 
 from __future__ import annotations

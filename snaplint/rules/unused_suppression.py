@@ -64,7 +64,9 @@ spec:
 None.
 
 ## Source
-snaplint convention (ruff RUF100).
+snaplint policy, after ruff's rule for `noqa` comments that suppress nothing:
+
+- ruff, *unused-noqa (RUF100)*: https://docs.astral.sh/ruff/rules/unused-noqa/
 """
 
 ID = "unused-suppression"

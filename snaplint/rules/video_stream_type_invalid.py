@@ -66,7 +66,8 @@ spec:
 None.
 
 ## Source
-API-26 start (recordingConfig).
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — `recordingConfig.videoStreamType`
 """
 
 ID = "video-stream-type-invalid"

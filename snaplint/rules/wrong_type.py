@@ -72,7 +72,12 @@ Safe, when offered: a number where a string is expected is quoted (`uid: 910001`
 `fileType: [jpg]`). The fix is offered only when the result satisfies the field's schema.
 
 ## Source
-API-26 acquire/start (field types); ERR-old code 2.
+- Agora, *Acquire a resource* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/acquire — field types
+- Agora, *Start a cloud recording* (REST API reference, updated 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/rest-api/start — field types
+- Agora, *Common errors* (2022-07 revision, retired 2026-06-17):
+  https://docs.agora.io/en/cloud-recording/reference/common-errors — code 2, invalid parameter
 """
 
 ID = "wrong-type"

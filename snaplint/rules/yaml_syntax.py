@@ -48,7 +48,9 @@ spec:
 None.
 
 ## Source
-YAML 1.1 (libyaml); JSON files are parsed as YAML, of which JSON is a subset.
+Files are parsed as YAML 1.1 (libyaml); JSON files as YAML, of which JSON is a subset.
+
+- YAML 1.2.2 specification (2021-10-01): https://yaml.org/spec/1.2.2/
 """
 
 ID = "yaml-syntax"
