@@ -14,10 +14,10 @@ from snaplint.plan.changes import (
     Change,
     Live,
     Plan,
-    make_plan,
 )
 from snaplint.plan.changes import Desired as D
 from snaplint.plan.changes import Recorded as R
+from snaplint.plan.planner import make_plan
 from snaplint.plan.restart import (
     FAILURE,
     NORMAL,
