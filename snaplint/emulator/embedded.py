@@ -13,15 +13,22 @@ Channels get publishers automatically for explicitly subscribed video UIDs
 alive between runs instead of idling out after ``maxIdleTime``. The control API
 (``/_emulator/…`` through the same transport) or :meth:`EmbeddedEmulator.engine` can remove
 them to simulate an idle channel.
+
+Notifications: given ``deliver``, each request's notices (``notifier.py``) are handed to it
+as ``(App ID, body)`` pairs once the world is saved — plan and apply give a callable that
+writes them straight into the project's event store, so ``snaplint status`` shows what the
+emulated sessions capture without a receiver. Delivery faults do not apply here, and a
+``deliver`` that fails loses that request's notices (logged), never the request.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http import HTTPStatus
 from pathlib import Path
@@ -43,8 +50,11 @@ from snaplint.emulator.app import (
 from snaplint.emulator.clock import SimClock
 from snaplint.emulator.engine import Engine
 from snaplint.emulator.faults import FaultConfig, FaultInjector
+from snaplint.emulator.notifier import Collector
 from snaplint.emulator.storage import FileStorage
 
+log = logging.getLogger("snaplint.emulator")
+Deliver = Callable[[Sequence[tuple[str, bytes]]], None]
 EMBEDDED_BASE_URL = "http://embedded-emulator.invalid"  # never resolved: the transport answers
 LOCK_TIMEOUT = 60.0
 
@@ -113,8 +123,10 @@ class EmbeddedEmulator:
         customer_secret: str = DEFAULT_CUSTOMER_SECRET,
         auto_publishers: bool = True,
         qps: float | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.deliver = deliver  # where the notifications go (None: nowhere)
         self.state_path = self.directory / "state.json"
         self.storage_dir = self.directory / "storage"
         self._file_lock = FileLock(str(self.directory / "state.json.lock"), timeout=LOCK_TIMEOUT)
@@ -137,7 +149,9 @@ class EmbeddedEmulator:
 
     @contextmanager
     def app(self) -> Iterator[EmulatorApp]:
-        """Load the world, yield the app, save the world (under the file lock)."""
+        """Load the world, yield the app, save the world (under the file lock); then hand
+        the notifications of what happened meanwhile to ``deliver``."""
+        collector = Collector() if self.deliver is not None else None
         with self._thread_lock:
             self.directory.mkdir(parents=True, exist_ok=True)
             with self._file_lock:
@@ -151,6 +165,7 @@ class EmbeddedEmulator:
                 )
                 if "engine" in state:
                     engine.load_state(state["engine"])
+                engine.notifier = collector
                 faults = FaultInjector(FaultConfig.from_dict(state.get("faults", {})))
                 app = EmulatorApp(
                     engine,
@@ -166,6 +181,14 @@ class EmbeddedEmulator:
                         "clock": {"offset": clock.offset},
                         "faults": faults.config.to_dict(),
                     }
+                )
+                notify_ms = round(clock.now() * 1000)
+        if collector is not None and collector.notices and self.deliver is not None:
+            try:
+                self.deliver(collector.bodies(notify_ms))
+            except Exception as exc:  # notifications may be lost (reference §7.4); requests not
+                log.warning(
+                    "embedded emulator: %d notification(s) lost: %s", len(collector.notices), exc
                 )
 
     def control(self, method: str, path: str, body: Any = None) -> Any:

@@ -119,6 +119,9 @@ def connect(settings: Settings, view: View) -> Any:
         )
     except ConnectionConfigError as exc:
         raise OperationError(str(exc)) from exc
+    from snaplint.operations.emulated_events import attach
+
+    attach(client, settings)  # the embedded emulator's notifications go to the event store
     view.note(f"Using {description}")
     return client
 

@@ -1,5 +1,7 @@
 """``status``: what every job is really capturing, from the state and the notification events
-(:mod:`snaplint.notifications.capture` says how, and what is flagged). Reads only."""
+(:mod:`snaplint.notifications.capture` says how, and what is flagged). Reads only — but
+against the embedded emulator it first lets the emulated sessions catch up to now, so their
+notifications are in the store (:mod:`snaplint.operations.emulated_events`)."""
 
 from __future__ import annotations
 
@@ -21,10 +23,13 @@ def status(
 ) -> list[JobCapture]:
     """One capture view per job recorded in state (targets and excludes apply)."""
     from snaplint.notifications.capture import capture
+    from snaplint.operations.emulated_events import catch_up_embedded
     from snaplint.operations.notifications import open_event_store
     from snaplint.operations.planning import open_store, read_state, targeted
 
     state, _, _ = read_state(open_store(settings))
+    if state.jobs:
+        catch_up_embedded(settings)  # the embedded emulator's screenshots up to now
     store = open_event_store(settings)
     now_ms = int((time.time() if now is None else now) * 1000)
     views = []
