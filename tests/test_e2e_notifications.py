@@ -1,0 +1,245 @@
+"""Notifications end to end over HTTP on 127.0.0.1: the emulator posts signed callbacks to
+``snaplint notifications serve`` (a subprocess), which stores them; ``snaplint status --json``
+reads them back (issue 15, "Done when").
+
+The emulator's clock is frozen and starts ``LAG`` seconds behind the wall clock, which
+``status`` measures gaps against: a uid whose video stopped is then "not sending video" for
+longer than the default 60 s at once, and ``--shot-gap 1h`` keeps screenshots taken
+``LAG`` seconds ago from counting as missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from snaplint.agora.filenames import parse_key
+from snaplint.notifications import SQLiteEventStore
+from tests.e2e_project import REPO, Project
+from tests.emulator_fixtures import APP, Emu, running_emulator
+
+pytestmark = pytest.mark.slow
+
+SECRET = "ncs-E2E-secret-0b5e77"
+LAG = 1200.0
+CNAME = "room-1"
+BOT = "910001"
+
+
+@contextmanager
+def receiver(root: Path, port: int = 0) -> Iterator[Any]:
+    """``snaplint notifications serve`` for the project; yields the process (``.url`` set)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snaplint", "notifications", "serve", "--port", str(port)],
+        cwd=root,
+        env={**os.environ, "AGORA_NCS_SECRET": SECRET, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("Receiving notifications at http://127.0.0.1:"), (
+            line + proc.stderr.read()
+        )
+        proc.url = line.split(" at ", 1)[1].strip()
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.communicate(timeout=15)
+            except Exception:
+                proc.kill()
+                proc.communicate()
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch) -> Iterator[tuple[Project, Emu, Any]]:
+    """A project with one job subscribing to uids 1001 and 1002, its receiver, and an
+    emulator notifying it; both uids publish in the channel."""
+    monkeypatch.setenv("AGORA_NCS_SECRET", SECRET)
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / ".snaplint.yaml").write_text(f"api:\n  app-id: {APP}\n")
+    with (
+        receiver(root) as rec,
+        running_emulator(
+            tmp_path / "storage",
+            notify_url=rec.url + "/agora/ncs",
+            notify_secret=SECRET,
+            notify_retry_delays=(1.0, 2.0, 4.0),
+            clock_start=time.time() - LAG,
+        ) as emu,
+    ):
+        project = Project(root, emu, monkeypatch)
+        project.job("cam", CNAME, BOT, subs=("1001", "1002"), interval=15)
+        emu.publish("1001", CNAME)
+        emu.publish("1002", CNAME)
+        code, out, err = project.run("apply", "--auto-approve")
+        assert code == 0, out + err
+        yield project, emu, rec
+
+
+def video(emu: Emu, uid: str, on: bool) -> dict[str, Any]:
+    resp = emu.http.patch(
+        f"{emu.url}/_emulator/apps/{APP}/channels/{quote(CNAME)}/publishers/{uid}",
+        json={"video": on},
+        timeout=10,
+    )
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def delivered(emu: Emu) -> dict[str, Any]:
+    """Wait until every notification so far was answered (or given up), then the counts."""
+    assert emu.engine.notifier.flush(30)
+    stats = emu.control("GET", "notifications")
+    assert stats["failed"] == 0 and stats["overflow"] == 0, stats
+    return stats
+
+
+def status(project: Project) -> tuple[int, dict[str, dict[str, Any]]]:
+    code, out, err = project.run("status", "--json", "--shot-gap", "1h")
+    assert code in (0, 3), out + err
+    (job,) = json.loads(out)["jobs"]
+    return code, {u["uid"]: u for u in job["uids"]}
+
+
+def shot_at(uid_view: dict[str, Any], started: float) -> float:
+    """When the uid's last screenshot was taken, in seconds after the session started."""
+    shot = uid_view["lastScreenshot"]
+    return round(parse_key(shot["key"])[1].captured_at.timestamp() - started, 1)  # names: ms
+
+
+def started_at(emu: Emu) -> float:
+    (session,) = emu.sessions("running")
+    return session["startedAt"]
+
+
+@pytest.mark.parametrize("disorder", [False, True], ids=["in-order", "reversed-and-doubled"])
+def test_video_off_is_flagged_while_the_other_uid_goes_on_and_on_again_clears_it(
+    world, disorder: bool
+) -> None:
+    project, emu, _ = world
+    t0 = started_at(emu)
+
+    def phase(seconds: float) -> None:
+        """Advance the clock; with ``disorder`` the phase's notifications are held back,
+        then delivered newest first, each of them twice (the copy with a new noticeId)."""
+        if disorder:
+            emu.control("PATCH", "faults", {"notify_hold": True, "notify_duplicate_rate": 1.0})
+        emu.advance(seconds)
+        if disorder:
+            time.sleep(0.3)  # the sender has taken them off its queue and holds them
+            assert emu.control("GET", "notifications")["held"] > 0
+            emu.control("PATCH", "faults", {"notify_hold": False})
+        delivered(emu)
+
+    phase(60)  # captures at 0, 15, 30, 45, 60 s
+    code, uids = status(project)
+    assert code == 0
+    assert [(u, v["receiving"], v["flags"]) for u, v in uids.items()] == [
+        ("1001", True, []),
+        ("1002", True, []),
+    ]
+    assert [shot_at(v, t0) for v in uids.values()] == [60.0, 60.0]
+    assert all(v["screenshotsLastHour"] == 5 for v in uids.values())
+
+    video(emu, "1002", False)
+    phase(60)
+    code, uids = status(project)
+    assert code == 3  # something needs a person
+    assert (uids["1002"]["receiving"], uids["1002"]["flags"]) == (False, ["not-sending-video"])
+    assert shot_at(uids["1002"], t0) == 60.0 and uids["1002"]["screenshotsLastHour"] == 5
+    assert (uids["1001"]["receiving"], uids["1001"]["flags"]) == (True, [])
+    assert shot_at(uids["1001"], t0) == 120.0 and uids["1001"]["screenshotsLastHour"] == 9
+    newest: dict[str, float] = {}
+    for f in emu.files_on_disk():
+        name = parse_key(f.split("/", 2)[2])[1]
+        at = round(name.captured_at.timestamp() - t0, 1)
+        newest[name.uid] = max(newest.get(name.uid, 0), at)
+    assert newest == {"1001": 120.0, "1002": 60.0}  # stopped writing them, not only telling
+
+    video(emu, "1002", True)
+    phase(30)
+    code, uids = status(project)
+    assert code == 0
+    assert [(u, v["receiving"], v["flags"]) for u, v in uids.items()] == [
+        ("1001", True, []),
+        ("1002", True, []),
+    ]
+    assert [shot_at(v, t0) for v in uids.values()] == [150.0, 150.0]
+    with SQLiteEventStore(project.root / ".snaplint") as store:
+        kinds = [e.event_type for e in store.events()]
+    # one of each, however often and in whatever order they came
+    assert kinds.count(40) == 1 and kinds.count(44) == 4 and kinds.count(45) == 11 + 7
+    project.assert_no_secret_leaked()
+    assert SECRET not in "".join(project.outputs)
+
+
+def test_a_receiver_killed_and_restarted_loses_nothing_and_retries_fill_the_gap(world) -> None:
+    project, emu, rec = world
+    t0 = started_at(emu)
+    emu.advance(30)
+    delivered(emu)
+    port = int(rec.url.rsplit(":", 1)[1])
+    rec.send_signal(signal.SIGKILL)  # no chance to flush or close anything
+    rec.wait(10)
+    answered = set(emu.engine.notifier.answered_ok)
+    assert answered
+
+    emu.advance(30)  # screenshots at 45 and 60 s: sent while nobody listens
+    time.sleep(0.3)
+    assert emu.control("GET", "notifications")["retried"] > 0
+    with receiver(project.root, port) as again:  # the same port: the emulator's URL
+        assert again.url.endswith(f":{port}")
+        stats = delivered(emu)
+        with SQLiteEventStore(project.root / ".snaplint") as store:
+            events = store.events()
+    stored = {e.notice_id for e in events}
+    assert answered <= stored  # every event answered 200 before the kill survived it
+    assert len(stored) == stats["queued"] == stats["delivered"]  # and the retries did the rest
+    code, uids = status(project)
+    assert code == 0 and [shot_at(v, t0) for v in uids.values()] == [60.0, 60.0]
+
+
+def test_control_api_switches_and_reports(world) -> None:
+    project, emu, _ = world
+    url = f"{emu.url}/_emulator/apps/{APP}/channels/{CNAME}/publishers"
+    assert emu.http.patch(f"{url}/1001", json={"video": "off"}, timeout=5).status_code == 400
+    assert emu.http.patch(f"{url}/1001", json={"colour": True}, timeout=5).status_code == 400
+    missing = emu.http.patch(f"{url}/4242", json={"video": False}, timeout=5)
+    assert missing.status_code == 404 and "4242" in missing.json()["error"]
+    switched = video(emu, "1001", False)
+    assert (switched["uid"], switched["video"], switched["audio"]) == ("1001", False, True)
+    (session,) = emu.sessions("running")
+    sid = session["sid"]
+    emu.control("POST", f"sessions/{sid}/error", {"errorLevel": 5, "errorCode": 51})
+    bad = emu.http.post(f"{emu.url}/_emulator/sessions/{sid}/error", json={"x": 1}, timeout=5)
+    assert bad.status_code == 400 and "unknown error fields: x" in bad.json()["error"]
+    gone = emu.http.post(f"{emu.url}/_emulator/sessions/{'0' * 32}/warning", json={}, timeout=5)
+    assert gone.status_code == 404
+    delivered(emu)
+    code, out, _ = project.run("status", "--json", "--shot-gap", "1h")
+    (job,) = json.loads(out)["jobs"]
+    assert code == 3 and "errors" in job["flags"] and '"errorCode": 51' in job["errors"][0]
+
+
+def test_without_a_notify_url_the_control_api_says_so(tmp_path) -> None:
+    with running_emulator(tmp_path) as emu:
+        assert emu.control("GET", "notifications") == {"enabled": False}
+        assert requests.get(f"{emu.url}/_emulator/config", timeout=5).json()["notifyUrl"] is None
