@@ -25,7 +25,7 @@ def _store_fed_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
     emulator's own notifications (tests/test_e2e_notifications.py) are kept out of it."""
     from snaplint.operations import emulated_events
 
-    monkeypatch.setattr(emulated_events, "event_sink", lambda settings: lambda bodies: None)
+    monkeypatch.setattr(emulated_events, "event_sink", lambda opener: lambda bodies: None)
 
 
 def run_status(root: Path, *args: str) -> tuple[int, str]:

@@ -58,17 +58,11 @@ from typing import Any
 
 from snaplint.agora.ratelimit import TokenBucket
 from snaplint.emulator import validation as v
+from snaplint.emulator.announce import Announce
 from snaplint.emulator.capture import capture
 from snaplint.emulator.clock import Clock, SimClock
 from snaplint.emulator.control import Control
-from snaplint.emulator.notifier import (
-    LEAVE_CLIENT,
-    LEAVE_IDLE,
-    RECORDER,
-    SERVICE,
-    Notice,
-    Notifier,
-)
+from snaplint.emulator.notifier import LEAVE_CLIENT, LEAVE_IDLE, Notifier
 from snaplint.emulator.resourceids import digest, issue_rid, parse_rid
 from snaplint.emulator.sessions import (
     DEFAULT_EXPIRED_HOUR,
@@ -79,7 +73,6 @@ from snaplint.emulator.sessions import (
     ResourceRecord,
     Session,
     Subscription,
-    end_session,
     ids,
     kept_storage,
     new_session,
@@ -108,7 +101,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class Engine(Control):
+class Engine(Announce, Control):
     """The emulated service. Thread-safe: every public method holds one lock."""
 
     def __init__(
@@ -239,66 +232,6 @@ class Engine(Control):
             s.processed_until = horizon
         if end <= now:
             self._end(s, end, "idle: no publisher for maxIdleTime", LEAVE_IDLE, 0)
-
-    # ------------------------------------------------------------------ notifications
-
-    def _video_uids(self, s: Session) -> list[str]:
-        """The uids whose video the session's recorder receives: subscribed and publishing."""
-        if s.state != "running":
-            return []
-        publishers = self.channels.get(self._channel_key(s.app_id, s.cname), {})
-        return sorted(
-            (p.uid for p in publishers.values() if p.video and s.video.covers(p.uid)), key=int
-        )
-
-    def _sync_video(self, s: Session, uids: list[str], at: float) -> None:
-        """Event 44 for each uid whose video the recorder started (0) or stopped (1) receiving."""
-        before = set(s.receiving)
-        if before == set(uids):
-            return
-        for uid in uids:
-            if uid not in before:
-                self._video_state(s, uid, 0, at)
-        for uid in sorted(before - set(uids), key=int):
-            self._video_state(s, uid, 1, at)
-        s.receiving = list(uids)
-
-    def _video_state(self, s: Session, uid: str, state: int, at: float) -> None:
-        ms = round(at * 1000)
-        self._emit(s, 44, at, {"streamUid": uid, "state": state, "UtcMs": ms})
-
-    def _emit(
-        self,
-        s: Session,
-        event_type: int,
-        at: float,
-        details: dict[str, Any],
-        service_type: int = RECORDER,
-    ) -> None:
-        if self.notifier is None:
-            return
-        sequence = s.notify_seq
-        s.notify_seq += 1
-        self.notifier.put(
-            Notice(
-                event_type,
-                s.app_id,
-                s.sid,
-                s.cname,
-                s.bot_uid or s.uid,
-                sequence,
-                round(at * 1000),
-                service_type,
-                details,
-            )
-        )
-
-    def _end(self, s: Session, at: float, reason: str, leave_code: int, exit_status: int) -> None:
-        """End the session at ``at``: the recorder leaves (41) and the session exits (11)."""
-        end_session(s, at, reason)
-        s.receiving = []
-        self._emit(s, 41, at, {"leaveCode": leave_code})
-        self._emit(s, 11, at, {"exitStatus": exit_status}, SERVICE)
 
     # ------------------------------------------------------------------ helpers
 

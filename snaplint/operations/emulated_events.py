@@ -11,21 +11,26 @@ the store when it reads them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from snaplint.operations.settings import Settings
 
+if TYPE_CHECKING:
+    from snaplint.notifications import EventStore
+
 Sink = Callable[[Sequence[tuple[str, bytes]]], None]
+Opener = Callable[[], "EventStore"]
 
 
-def event_sink(settings: Settings) -> Sink:
-    """A callable that stores ``(App ID, body)`` notifications in the project's event store."""
+def event_sink(open_store: Opener) -> Sink:
+    """A callable that stores ``(App ID, body)`` notifications in the store ``open_store``
+    opens (once per batch, closed again)."""
 
     def deliver(bodies: Sequence[tuple[str, bytes]]) -> None:
         from snaplint.notifications import Malformed, parse_event
         from snaplint.notifications.store import now_ms
-        from snaplint.operations.notifications import open_event_store
 
-        store = open_event_store(settings)
+        store = open_store()
         try:
             received = now_ms()
             for app_id, body in bodies:
@@ -38,14 +43,14 @@ def event_sink(settings: Settings) -> Sink:
     return deliver
 
 
-def attach(client: object, settings: Settings) -> None:
+def attach(client: object, open_store: Opener) -> None:
     """Route the notifications of ``client``'s embedded emulator (if any) into the store."""
     embedded = getattr(client, "embedded", None)
     if embedded is not None:
-        embedded.deliver = event_sink(settings)
+        embedded.deliver = event_sink(open_store)
 
 
-def catch_up_embedded(settings: Settings) -> None:
+def catch_up_embedded(settings: Settings, open_store: Opener) -> None:
     """When the project runs against the embedded emulator, let it catch up to now (its
     screenshots and their notifications); otherwise do nothing."""
     from snaplint.agora.connection import (
@@ -63,4 +68,4 @@ def catch_up_embedded(settings: Settings) -> None:
         return
     from snaplint.emulator.embedded import EmbeddedEmulator
 
-    EmbeddedEmulator(directory, deliver=event_sink(settings)).control("GET", "clock")
+    EmbeddedEmulator(directory, deliver=event_sink(open_store)).control("GET", "clock")

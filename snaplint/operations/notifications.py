@@ -21,18 +21,10 @@ SECRET_PREFIX = "AGORA_NCS_SECRET"
 
 def open_event_store(settings: Settings) -> EventStore:
     """The project's event store, beside its state."""
-    from snaplint.notifications import SQLiteEventStore
+    from snaplint.operations.eventstore import event_store_for
     from snaplint.operations.planning import open_store
 
-    backend = open_store(settings).backend
-    if getattr(backend, "name", "") == "postgres":
-        from snaplint.notifications.store_postgres import PostgresEventStore
-        from snaplint.state.backends.postgres import PostgresBackend
-
-        assert isinstance(backend, PostgresBackend)
-        # the state's own database and schema
-        return PostgresEventStore(backend.conninfo, schema=backend.schema)
-    return SQLiteEventStore(settings.root / ".snaplint")
+    return event_store_for(open_store(settings).backend, settings.root)
 
 
 def serve(

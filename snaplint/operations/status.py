@@ -29,7 +29,8 @@ def status(
 
     state, _, _ = read_state(open_store(settings))
     if state.jobs:
-        catch_up_embedded(settings)  # the embedded emulator's screenshots up to now
+        # the embedded emulator's screenshots up to now, into the store read below
+        catch_up_embedded(settings, lambda: open_event_store(settings))
     store = open_event_store(settings)
     now_ms = int((time.time() if now is None else now) * 1000)
     views = []
