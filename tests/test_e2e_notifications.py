@@ -243,3 +243,82 @@ def test_without_a_notify_url_the_control_api_says_so(tmp_path) -> None:
     with running_emulator(tmp_path) as emu:
         assert emu.control("GET", "notifications") == {"enabled": False}
         assert requests.get(f"{emu.url}/_emulator/config", timeout=5).json()["notifyUrl"] is None
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def cli(*args: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from snaplint.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(args))
+    return code, err.getvalue()
+
+
+def test_cli_refuses_a_notify_url_without_a_secret_or_not_a_url(monkeypatch) -> None:
+    monkeypatch.delenv("AGORA_NCS_SECRET", raising=False)
+    code, err = cli("emulator", "--port", "0", "--notify-url", "http://127.0.0.1:9/agora/ncs")
+    assert code == 2 and "--notify-url needs AGORA_NCS_SECRET" in err
+    monkeypatch.setenv("AGORA_NCS_SECRET", SECRET)
+    for bad in ("ftp://127.0.0.1/x", "127.0.0.1:8090", "http://127.0.0.1:port/x"):
+        code, err = cli("emulator", "--port", "0", "--notify-url", bad)
+        assert code == 2 and "--notify-url" in err and SECRET not in err, bad
+    code, err = cli("emulator", "--notify-retry", "nan", "--notify-url", "http://127.0.0.1:9/")
+    assert code == 2 and "--notify-retry must be ≥ 0" in err
+
+
+def test_cli_emulator_notifies_a_receiver(tmp_path) -> None:
+    """``snaplint emulator --notify-url`` as a process: a started session's events arrive."""
+    from snaplint.agora.client import CloudRecordingClient, Credentials
+    from snaplint.agora.ratelimit import RateLimiters
+    from snaplint.notifications import Secrets
+    from snaplint.notifications import create_app as receiver_app
+    from snaplint.notifications.serve import ReceiverServer
+    from tests.emulator_fixtures import (
+        DEFAULT_CUSTOMER_ID,
+        DEFAULT_CUSTOMER_SECRET,
+        snapshot_request,
+    )
+
+    store = SQLiteEventStore(tmp_path / "events")
+    server = ReceiverServer(receiver_app(store, Secrets(SECRET)), port=0, threads=2).start()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snaplint", "emulator", "--port", "0", "--time-scale", "0",
+         "--auto-publishers", "--qps", "0", "--storage-dir", str(tmp_path / "shots"),
+         "--notify-url", server.url + "/agora/ncs"],
+        env={**os.environ, "AGORA_NCS_SECRET": SECRET, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        url = first.rsplit(" on ", 1)[1].strip()
+        lines = [proc.stdout.readline() for _ in range(6)]
+        assert any(
+            f"notifications: {server.url}/agora/ncs (signed with AGORA_NCS_SECRET" in line
+            for line in lines
+        ), lines
+        client = CloudRecordingClient(
+            Credentials.of(DEFAULT_CUSTOMER_ID, DEFAULT_CUSTOMER_SECRET),
+            endpoint=url,
+            limiters=RateLimiters(),
+            qps=1000.0,
+        )
+        rid = client.acquire(APP, CNAME, BOT, {}).resource_id
+        sid = client.start(APP, rid, "individual", CNAME, BOT, snapshot_request()).sid
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(store.events(sid=sid)) < 5:
+            time.sleep(0.1)
+        kinds = sorted(e.event_type for e in store.events(sid=sid))
+        assert kinds == [40, 44, 44, 45, 45]  # auto publishers 1001 and 1002
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        server.stop()
+        store.close()
+    assert SECRET not in first + "".join(lines) + out + err
