@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,6 +136,12 @@ def test_video_off_is_flagged_while_the_other_uid_goes_on_and_on_again_clears_it
     world, disorder: bool
 ) -> None:
     project, emu, _ = world
+    video_scenario(project, emu, disorder)
+
+
+def video_scenario(project: Project, emu: Emu, disorder: bool) -> None:
+    """Both uids captured; 1002's video off: flagged, its screenshots stop, 1001's go on;
+    on again: cleared."""
     t0 = started_at(emu)
 
     def phase(seconds: float) -> None:
@@ -183,12 +190,72 @@ def test_video_off_is_flagged_while_the_other_uid_goes_on_and_on_again_clears_it
         ("1002", True, []),
     ]
     assert [shot_at(v, t0) for v in uids.values()] == [150.0, 150.0]
-    with SQLiteEventStore(project.root / ".snaplint") as store:
-        kinds = [e.event_type for e in store.events()]
+    code, out, err = project.run("notifications", "list", "--json")
+    assert code == 0, err
+    kinds = [json.loads(line)["eventType"] for line in out.splitlines()]
     # one of each, however often and in whatever order they came
     assert kinds.count(40) == 1 and kinds.count(44) == 4 and kinds.count(45) == 11 + 7
     project.assert_no_secret_leaked()
     assert SECRET not in "".join(project.outputs)
+
+
+@pytest.fixture
+def pg_world(tmp_path, monkeypatch, pg_server) -> Iterator[tuple[Project, Emu, Counter[str]]]:
+    """As ``world``, with the state and the event store in PostgreSQL and two receivers
+    sharing the store; a stand-in load balancer sends each delivery to the next receiver."""
+    import itertools
+    import uuid
+
+    from snaplint.emulator.sender import HttpSender, _Poster
+
+    pg = {
+        "SNAPLINT_STATE_BACKEND": "postgres",
+        "SNAPLINT_PG_DSN": pg_server.dsn,
+        "SNAPLINT_PG_SCHEMA": f"ncs_{uuid.uuid4().hex[:12]}",
+    }
+    for key, value in pg.items():
+        monkeypatch.setenv(key, value)  # the receivers' processes
+    monkeypatch.setenv("AGORA_NCS_SECRET", SECRET)
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / ".snaplint.yaml").write_text(f"api:\n  app-id: {APP}\n")
+    with receiver(root) as a, receiver(root) as b:
+        targets = itertools.cycle([a.url, b.url])
+        served: Counter[str] = Counter()
+        poster = _Poster()
+
+        def balanced(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+            target = next(targets)
+            served[target] += 1
+            return poster.post(target + "/agora/ncs", body, headers, timeout)
+
+        with running_emulator(tmp_path / "storage", clock_start=time.time() - LAG) as emu:
+            emu.engine.notifier = HttpSender(
+                "http://ncs-balancer.invalid/agora/ncs",
+                SECRET,
+                clock=emu.engine.clock.now,
+                faults=emu.app.faults,
+                post=balanced,
+            )
+            project = Project(root, emu, monkeypatch)  # it clears the state settings
+            for key, value in pg.items():
+                monkeypatch.setenv(key, value)
+            project.env.update(pg)
+            project.job("cam", CNAME, BOT, subs=("1001", "1002"), interval=15)
+            emu.publish("1001", CNAME)
+            emu.publish("1002", CNAME)
+            code, out, err = project.run("apply", "--auto-approve")
+            assert code == 0, out + err
+            yield project, emu, served
+
+
+@pytest.mark.postgres
+def test_the_same_with_postgresql_and_two_receivers_sharing_the_store(pg_world) -> None:
+    project, emu, served = pg_world
+    video_scenario(project, emu, disorder=True)  # each copy goes to the other receiver
+    assert len(served) == 2 and min(served.values()) > 10
+    for local in ("events.sqlite3", "state.json"):  # both live in PostgreSQL
+        assert not (project.root / ".snaplint" / local).exists()
 
 
 def test_a_receiver_killed_and_restarted_loses_nothing_and_retries_fill_the_gap(world) -> None:
