@@ -248,6 +248,7 @@ def notice(seq: int) -> Notice:
 
 def sender(receiver: FakeReceiver, **kw: Any) -> HttpSender:
     kw.setdefault("retry_delays", (0.05, 0.1, 0.2))
+    kw.setdefault("workers", 1)  # one at a time: the order of deliveries is asserted
     return HttpSender("http://127.0.0.1:9/agora/ncs", "s3cret", post=receiver, **kw)
 
 
@@ -293,6 +294,21 @@ def test_a_receiver_that_is_down_does_not_hold_up_later_notices() -> None:
     finally:
         s.close()
     assert [e.sequence for e in receiver.events()] == [0, 1, 0]  # 0's retry waits; 1 does not
+
+
+def test_several_deliveries_are_in_flight_at_once() -> None:
+    receiver = FakeReceiver(delay=0.2)
+    s = sender(receiver, workers=4)
+    try:
+        began = time.monotonic()
+        for seq in range(8):
+            s.put(notice(seq))
+        assert s.flush(10)
+        took = time.monotonic() - began
+    finally:
+        s.close()
+    assert sorted(e.sequence for e in receiver.events()) == list(range(8))
+    assert took < 8 * 0.2 * 0.75  # one at a time would take 1.6 s
 
 
 def test_the_queue_is_bounded_and_put_never_blocks() -> None:
