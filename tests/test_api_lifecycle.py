@@ -102,9 +102,9 @@ def test_acquire_start_screenshots_update_failover_stop(emulator):
     assert q.raw["serverResponse"].keys() == {"status", "sliceStartTime"}  # snapshot shape (REF-24)
 
     # screenshots appear on disk, named per the convention, under <vendor>/<bucket>/<prefix>
-    emu.advance(4)  # t = 10 s: captures at 5 s and 10 s
+    emu.advance(4)  # t = 10 s: captures at 0 s (as the recorder joins), 5 s and 10 s
     files = emu.files_on_disk()
-    assert len(files) == 4
+    assert len(files) == 6
     parsed = [parse_key(f.split("/", 2)[2]) for f in files]
     assert {p.uid for _, p in parsed} == {"1001", "1002"}
     assert all(prefix == ["lesson42", "shots"] and p.sid == sid for prefix, p in parsed)
@@ -259,9 +259,11 @@ def test_raw_mode_sessions_use_v2_names(emulator):
     emulator.publish("1001")
     rid, sid = start_session(emulator, request=snapshot_request(["1001"]), mode="raw")
     emulator.advance(5)
-    (name,) = emulator.files_on_disk()
-    assert name.endswith(".jpg") and "__uid_e_video_" not in name
-    assert parse_key(name.split("/", 2)[2])[1].variant == "raw"
+    names = emulator.files_on_disk()
+    assert len(names) == 2  # at start and 5 s later
+    for name in names:
+        assert name.endswith(".jpg") and "__uid_e_video_" not in name
+        assert parse_key(name.split("/", 2)[2])[1].variant == "raw"
     assert emulator.client().query(APP, rid, sid, "raw").status == 5
 
 
@@ -436,7 +438,9 @@ def test_fourth_failover_stops_the_session(emulator):
     with pytest.raises(WorkerNotFoundError):
         emulator.client().query(APP, rid, sid, "individual")
     names = [parse_key(f.split("/", 2)[2])[1] for f in emulator.files_on_disk()]
-    assert {n.failover for n in names} == {0, 1, 2}  # nothing before the first failover at t=0
+    # the one taken at start, then only failover files: the first failover was at t=0
+    assert sorted({n.failover for n in names}, key=str) == [0, 1, 2, None]
+    assert [n.failover for n in names].count(None) == 1
 
 
 def test_rate_limit_is_429_on_both_sides(tmp_path):

@@ -173,7 +173,7 @@ def test_separate_runs_see_the_same_sessions_and_screenshots(tmp_path):
     assert q.status == 5  # caught up on read
     storage = tmp_path / ".snaplint" / "emulator" / "storage"
     files = sorted(p.relative_to(storage).as_posix() for p in storage.rglob("*.jpg"))
-    assert len(files) == 4  # auto publishers 1001 and 1002, captures at 5 s and 10 s
+    assert len(files) == 6  # auto publishers 1001 and 1002, captures at 0 s, 5 s and 10 s
     assert {parse_key(f.split("/", 2)[2])[1].uid for f in files} == {"1001", "1002"}
     (view,) = run2.embedded.control("GET", "sessions")
     assert view["sid"] == sid and sorted(view["files"]) == files

@@ -1,6 +1,7 @@
 """The README quickstart's first command, run as written in a copy of the repository: install
 into a fresh virtual environment, lint, plan and apply ``examples/`` against the embedded
-emulator, plan again — which must report no changes — and show each job's status."""
+emulator, plan again — which must report no changes — and show each job's status: which uids
+send video and their last screenshots, from the embedded emulator's notifications."""
 
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ def test_readme_quickstart_from_a_fresh_venv(repo: Path, tmp_path: Path) -> None
     assert "Apply complete! 4 started" in out
     assert "No changes. The live sessions match the manifests." in out
     assert "job.classroom-math-101: running, sid " in out  # status, last
+    # with real content: the embedded emulator's notifications went into the event store
+    status = out[out.index("job.classroom-math-101: running") :]
+    shown = re.findall(r"uid (\d+): receiving video, last screenshot (\S+Z), (\d+)/(\d+)", status)
+    uids = {uid: (when, int(count), int(expected)) for uid, when, count, expected in shown}
+    assert {"1001", "1002", "2001", "2002", "2003", "3001"} <= set(uids), status
+    assert all(count >= 1 for _, count, _ in uids.values())
+    assert uids["1001"][2] == 240  # captureInterval 15: 240 an hour
+    assert "NOT sending video" not in status and "no screenshot" not in status
+    shots = list((work / "examples" / ".snaplint" / "emulator" / "storage").rglob("*.jpg"))
+    assert any(p.name.endswith(".jpg") and "_math101__uid_s_1001__" in p.name for p in shots)
     assert (work / "examples" / ".snaplint" / "state.json").is_file()
     # the demo keys are not in the state: only their salted hashes and variable names
     state = (work / "examples" / ".snaplint" / "state.json").read_text()

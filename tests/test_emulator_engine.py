@@ -60,7 +60,7 @@ def test_status_climbs_to_5_with_slice_start_time():
     assert seen == [0, 1, 2, 3, 4, 5, 5]
 
 
-def test_screenshots_every_capture_interval_for_publishing_subscribed_uids():
+def test_screenshots_at_start_and_every_capture_interval_for_publishing_subscribed_uids():
     e, clock, storage = make()
     e.add_publisher(APP, CNAME, "1001")
     e.add_publisher(APP, CNAME, "1002", video=False)  # audio only: no screenshots
@@ -70,6 +70,7 @@ def test_screenshots_every_capture_interval_for_publishing_subscribed_uids():
     e.tick()
     names = [parse_key(p.split("/", 2)[2]) for p in storage.files]
     assert [(n.uid, n.captured_at.timestamp()) for _, n in names] == [
+        ("1001", T0),  # the recorder's first screenshot, as it joins
         ("1001", T0 + 5),
         ("1001", T0 + 10),
         ("1001", T0 + 15),
@@ -93,7 +94,7 @@ def test_stopping_video_pauses_screenshots():
     clock.advance(10)
     e.tick()
     uids = [parse_key(p.split("/", 2)[2])[1].uid for p in storage.files]
-    assert uids.count("1001") == 3 and uids.count("1002") == 1
+    assert uids.count("1001") == 4 and uids.count("1002") == 2  # 0, 5 (10, 15)
 
 
 def test_idle_channel_ends_the_session_after_max_idle_time():
@@ -125,9 +126,10 @@ def test_catch_up_after_a_long_pause_is_capped_and_counted():
     e, clock, storage = make(capture_cap=10)
     e.add_publisher(APP, CNAME, "1001")
     _, sid = start(e, snapshot_request(["1001"], interval=5))
-    clock.advance(3600)  # one hour: 720 captures
+    clock.advance(3600)  # one hour: 720 captures after the one at start
     view = e.get_session(sid)
-    assert len(view["files"]) == view["filesTotal"] == 10 and view["filesSkipped"] == 710
+    assert len(view["files"]) == 10 + 1 and view["filesTotal"] == 11
+    assert view["filesSkipped"] == 710
     # the newest ones are written
     last = parse_key(sorted(storage.files)[-1].split("/", 2)[2])[1]
     assert last.captured_at.timestamp() == T0 + 3600
@@ -149,7 +151,7 @@ def test_state_round_trip_continues_where_it_left_off_and_holds_no_secrets():
     e2.load_state(state)
     clock.advance(10)
     assert e2.query(APP, rid, sid, "individual").body["serverResponse"]["status"] == 5
-    assert len(e2.get_session(sid)["files"]) == 3  # 5 s, 10 s, 15 s
+    assert len(e2.get_session(sid)["files"]) == 4  # 0 s, 5 s, 10 s, 15 s
     assert (
         e2.start(APP, rid, "individual", body(snapshot_request(["1001"], with_secrets=True))).status
         == 201
@@ -243,7 +245,11 @@ def test_update_replaces_the_subscription():
     for path in storage.files:
         name = parse_key(path.split("/", 2)[2])[1]
         by_time.setdefault(name.captured_at.timestamp(), set()).add(name.uid)
-    assert by_time == {T0 + 5: {"1001", "1002"}, T0 + 10: {"1001", "1003"}}
+    assert by_time == {
+        T0: {"1001", "1002"},
+        T0 + 5: {"1001", "1002"},
+        T0 + 10: {"1001", "1003"},
+    }
     assert e.get_session(sid)["video"] == {"kind": "include", "uids": ["1001", "1003"]}
 
 
@@ -267,7 +273,7 @@ def test_update_storage_config_redirects_later_screenshots():
     clock.advance(5)
     e.tick()
     buckets = sorted(p.split("/")[1] for p in storage.files)
-    assert buckets == ["my-shots", "rotated"]
+    assert buckets == ["my-shots", "my-shots", "rotated"]  # 0 s and 5 s, then 10 s
     assert SECRETS["stsToken"] not in json.dumps(e.to_state())
 
 
@@ -345,7 +351,7 @@ def test_failover_prefixes_later_files_and_the_fourth_stops_the_session():
         parse_key(p.split("/", 2)[2])[1].failover
         for p in sorted(storage.files, key=lambda p: p[-21:])
     ]
-    assert prefixes == [None, 0, 1, 2]
+    assert prefixes == [None, None, 0, 1, 2]  # 0 s and 5 s, then 10 s, 15 s, 20 s
     view = e.failover(sid)
     assert view["state"] == "exiting" and "failover" in view["endReason"]
     assert view["failovers"] == 4
@@ -358,7 +364,9 @@ def test_no_screenshots_during_failover_recovery():
     e.failover(sid)
     clock.advance(20)
     files = e.get_session(sid)["files"]
-    assert len(files) == 2 and all("/bak0_" in f for f in files)  # 15 s and 20 s
+    # the one at start, then none until the migration ends: 15 s and 20 s
+    assert len(files) == 3 and "/bak0_" not in files[0]
+    assert all("/bak0_" in f for f in files[1:])
 
 
 # ------------------------------------------------------------------ validation (code 2 etc.)
@@ -486,5 +494,5 @@ def test_session_lists_only_the_newest_files(monkeypatch):
         clock.advance(5)
         e.tick()
     view = e.get_session(sid)
-    assert view["filesTotal"] == 5 == len(storage.files)
+    assert view["filesTotal"] == 6 == len(storage.files)  # at start, then every 5 s
     assert view["files"] == sorted(storage.files)[-3:]

@@ -47,7 +47,7 @@ def test_control_api_lists_sessions_with_status_and_files(emulator):
         APP,
         "individual",
     )
-    assert len(view["files"]) == 2
+    assert len(view["files"]) == 3  # at start, 5 s and 10 s
     assert view["config"]["storageConfig"]["accessKey"] == "(sensitive value)"
     assert emulator.sessions(state="gone") == []
     assert emulator.session(sid)["files"] == view["files"]

@@ -60,6 +60,9 @@ EMULATOR_MAY_IMPORT = (
     "snaplint.agora.ratelimit",
     "snaplint.agora.tokens",
     "snaplint.redaction",
+    # the notification body and its signature headers, as Agora's notification service
+    # sends them: wire format, one definition shared with the receiver
+    "snaplint.notifications.compose",
 )
 
 

@@ -10,6 +10,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from snaplint.agora.exceptions import NoRecordedDataError
 from snaplint.notifications import SQLiteEventStore, parse_event
 from snaplint.notifications.compose import notification_body
@@ -24,6 +26,15 @@ from tests.test_operations import (  # noqa: F401 (fixture)
     root_fixture,
     settings,
 )
+
+
+@pytest.fixture(autouse=True)
+def _store_fed_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests feed the event store themselves, as a receiver would: the embedded
+    emulator's own notifications are kept out of it."""
+    from snaplint.operations import emulated_events
+
+    monkeypatch.setattr(emulated_events, "event_sink", lambda opener: lambda bodies: None)
 
 
 def store_events(root: Path, *bodies: bytes) -> None:
@@ -89,6 +100,10 @@ def test_an_untracked_job_is_adopted_from_its_events(root: Path) -> None:
     data = json.loads(path.read_text())
     data["jobs"]["alpha"].update(status="untracked", sid=None, evidence="start answer lost")
     path.write_text(json.dumps(data))
+    # and its screenshots are not listable: only the events can tell its sid
+    import shutil
+
+    shutil.rmtree(root / ".snaplint" / "emulator" / "storage", ignore_errors=True)
     store_events(
         root,
         event(40, alpha, seq=1),

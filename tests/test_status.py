@@ -19,6 +19,15 @@ from snaplint.operations import state_commands as state_op
 from tests.test_operations import RecordingView, root_fixture, settings  # noqa: F401 (fixture)
 
 
+@pytest.fixture(autouse=True)
+def _store_fed_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests feed the event store themselves, as a receiver would: the embedded
+    emulator's own notifications (tests/test_e2e_notifications.py) are kept out of it."""
+    from snaplint.operations import emulated_events
+
+    monkeypatch.setattr(emulated_events, "event_sink", lambda opener: lambda bodies: None)
+
+
 def run_status(root: Path, *args: str) -> tuple[int, str]:
     from snaplint.cli import main
 

@@ -27,6 +27,15 @@ from tests.test_status import events_for
 ARTIFACTS = Path(os.environ.get("SNAPLINT_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 
 
+@pytest.fixture(autouse=True)
+def _store_fed_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests feed the event store themselves, as a receiver would: the embedded
+    emulator's own notifications are kept out of it."""
+    from snaplint.operations import emulated_events
+
+    monkeypatch.setattr(emulated_events, "event_sink", lambda opener: lambda bodies: None)
+
+
 def get(app: Any, path: str) -> tuple[str, dict[str, str], bytes]:
     seen: dict[str, Any] = {}
 

@@ -56,6 +56,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="concurrent sessions per App ID before acquire answers 406",
     )
+    notify = p.add_argument_group("notifications (Agora's message notification service)")
+    notify.add_argument(
+        "--notify-url",
+        metavar="URL",
+        help="post signed event callbacks (40, 44, 45, 12, 41, 11, 1, 2) to URL, e.g. "
+        "http://127.0.0.1:8090/agora/ncs; the secret comes from AGORA_NCS_SECRET",
+    )
+    notify.add_argument(
+        "--notify-retry",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="first retry delay of a delivery not answered 200; the next two double (default 1)",
+    )
     faults = p.add_argument_group("faults (also switchable at run time: PUT /_emulator/faults)")
     faults.add_argument("--latency", metavar="MS[:JITTER]", help="added latency per API request")
     faults.add_argument(
@@ -81,6 +95,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--retry-after", type=float, metavar="SECONDS", help="Retry-After on injected 429s"
     )
+    faults.add_argument(
+        "--notify-drop-rate", type=float, default=0.0, metavar="P", help="lose notifications"
+    )
+    faults.add_argument(
+        "--notify-duplicate-rate",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="send notifications twice (the copy with a new noticeId)",
+    )
+    faults.add_argument(
+        "--notify-reorder-rate",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="send a notification after the one that follows it",
+    )
     faults.add_argument("--seed", type=int, help="seed for fault draws (replayable campaigns)")
 
 
@@ -93,6 +124,9 @@ def _faults(args: argparse.Namespace):  # -> FaultConfig
         "rate_429": args.rate_429,
         "retry_after": args.retry_after,
         "seed": args.seed,
+        "notify_drop_rate": args.notify_drop_rate,
+        "notify_duplicate_rate": args.notify_duplicate_rate,
+        "notify_reorder_rate": args.notify_reorder_rate,
         "errors": {},
         "drops": {},
     }
@@ -112,6 +146,20 @@ def _faults(args: argparse.Namespace):  # -> FaultConfig
         raise UsageError(f"emulator: {exc}") from None
 
 
+def _check_notify_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from snaplint.cli import UsageError
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError as exc:
+        raise UsageError(f"emulator: --notify-url is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError("emulator: --notify-url must be an http:// or https:// URL")
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -123,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
         create_app,
     )
     from snaplint.emulator.app import is_loopback
+    from snaplint.emulator.sender import shown_url
     from snaplint.emulator.server import EmulatorServer
 
     if args.time_scale < 0:
@@ -133,6 +182,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "emulator: set both AGORA_CUSTOMER_ID and AGORA_CUSTOMER_SECRET, or neither"
         )
+    ncs_secret = os.environ.get("AGORA_NCS_SECRET")
+    if args.notify_url:
+        _check_notify_url(args.notify_url)
+        if not ncs_secret:
+            raise UsageError(
+                "emulator: --notify-url needs AGORA_NCS_SECRET, the secret the receiver checks "
+                "signatures with"
+            )
+    if not args.notify_retry >= 0:  # NaN is not ≥ 0 either
+        raise UsageError("emulator: --notify-retry must be ≥ 0")
     storage = Path(args.storage_dir).resolve()
     app = create_app(
         storage_dir=storage,
@@ -146,6 +205,9 @@ def run(args: argparse.Namespace) -> int:
         failover_recovery=args.failover_recovery,
         max_sessions=args.max_sessions,
         seed=args.seed,
+        notify_url=args.notify_url or None,
+        notify_secret=ncs_secret if args.notify_url else None,
+        notify_retry_delays=tuple(args.notify_retry * 2**n for n in range(3)),
     )
     try:
         server = EmulatorServer(app, args.host, args.port)
@@ -173,6 +235,12 @@ def run(args: argparse.Namespace) -> int:
         f"  screenshots: {storage}   rate limit: {qps}   time scale: {args.time_scale:g}x", file=out
     )
     print(f"  control API: {server.url}/_emulator/ (loopback clients only)", file=out)
+    if args.notify_url:
+        print(
+            f"  notifications: {shown_url(args.notify_url)} (signed with AGORA_NCS_SECRET; "
+            f"deliveries: {server.url}/_emulator/notifications)",
+            file=out,
+        )
     print(f"  use it: export SNAPLINT_API_ENDPOINT={server.url}", file=out)
     if not is_loopback(server.host):
         print(

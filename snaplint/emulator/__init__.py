@@ -10,6 +10,8 @@ Modules, from pure to I/O:
 - ``clock``      emulated time (``SimClock`` scaled/advanced, ``ManualClock``)
 - ``app``        HTTP semantics without sockets: routing, auth, QPS, faults, control API
 - ``server``     ``EmulatorServer``: the app on a ``ThreadingHTTPServer``
+- ``notifier``   the notifications the service sends (events 40, 44, 45, 12, 41, 11, 1, 2)
+- ``sender``     ``HttpSender``: posts them signed, retries, delivery faults
 - ``embedded``   ``EmbeddedEmulator``/``EmulatorTransport``: the app in-process with its state
                  in a project directory (used when no Agora account is configured)
 
@@ -74,12 +76,22 @@ def create_app(
     failover_recovery: float = 30.0,
     max_sessions: int | None = None,
     seed: int | None = None,
+    notify_url: str | None = None,
+    notify_secret: str | None = None,
+    notify_retry_delays: tuple[float, ...] | None = None,
+    clock_start: float | None = None,
 ) -> EmulatorApp:
-    """An emulator app with a scaled clock and file (or in-memory) screenshot storage."""
+    """An emulator app with a scaled clock and file (or in-memory) screenshot storage.
+
+    With ``notify_url`` (and ``notify_secret``) it posts signed notifications there from a
+    background thread (``sender.py``); ``clock_start`` sets the emulated time at creation
+    (default: now)."""
     import random
 
+    if notify_url is not None and not notify_secret:
+        raise ValueError("notifications need a secret to sign them with")
     engine = Engine(
-        clock=SimClock(time_scale),
+        clock=SimClock(time_scale, start=clock_start),
         storage=FileStorage(storage_dir) if storage_dir is not None else MemoryStorage(),
         qps=qps,
         app_ids=app_ids,
@@ -88,14 +100,29 @@ def create_app(
         max_sessions=max_sessions,
         rng=random.Random(seed) if seed is not None else None,
     )
+    injector = FaultInjector(faults)
+    shown = None
+    if notify_url is not None and notify_secret:
+        from snaplint.emulator.sender import DEFAULT_RETRY_DELAYS, HttpSender, shown_url
+
+        shown = shown_url(notify_url)
+
+        engine.notifier = HttpSender(
+            notify_url,
+            notify_secret,
+            clock=engine.clock.now,
+            faults=injector,
+            retry_delays=notify_retry_delays or DEFAULT_RETRY_DELAYS,
+        )
     return EmulatorApp(
         engine,
         customer_id=customer_id,
         customer_secret=customer_secret,
-        faults=FaultInjector(faults),
+        faults=injector,
         info={
             "mode": "server",
             "timeScale": time_scale,
             "storageDir": str(storage_dir) if storage_dir is not None else None,
+            "notifyUrl": shown,
         },
     )

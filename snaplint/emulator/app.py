@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from snaplint.emulator.engine import Engine, Reply
 from snaplint.emulator.faults import FaultConfig, FaultInjector
+from snaplint.emulator.notifier import media_switches, notifier_stats, report_details
 from snaplint.emulator.validation import Reject
 
 log = logging.getLogger("snaplint.emulator")
@@ -283,6 +284,19 @@ class EmulatorApp:
                     video=bool(body.get("video", True)),
                     audio=bool(body.get("audio", True)),
                 )
+            case ("PATCH", ["apps", app, "channels", cname, "publishers", uid]):
+                try:
+                    return e.set_publisher(app, cname, uid, **media_switches(body))
+                except KeyError:
+                    raise ControlError(404, f"uid {uid} is not publishing in {cname}") from None
+            case ("POST", ["sessions", sid, ("error" | "warning") as kind]):
+                try:
+                    e.report(sid, report_details(kind, body), warning=kind == "warning")
+                except KeyError:
+                    raise ControlError(404, f"no running session {sid}") from None
+                return {"reported": kind}
+            case ("GET", ["notifications"]):
+                return notifier_stats(e.notifier)
             case ("DELETE", ["apps", app, "channels", cname, "publishers", uid]):
                 if not e.remove_publisher(app, cname, uid):
                     raise ControlError(404, f"uid {uid} is not publishing in {cname}")

@@ -1,12 +1,15 @@
 """Taking screenshots: which capture instants fall in a catch-up, and writing their JPEGs.
 
-One JPEG per subscribed, video-publishing UID every ``captureInterval`` seconds from start,
-named per reference §3.1 and written to ``<vendor>/<bucket>/<fileNamePrefix…>/<name>``.
+One JPEG per subscribed, video-publishing UID at start and then every ``captureInterval``
+seconds, named per reference §3.1 and written to ``<vendor>/<bucket>/<fileNamePrefix…>/<name>``;
+``on_file(time, object key)`` hears of each one (event 45's ``fileName`` is the object key:
+the prefix path and the name, without vendor and bucket).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from snaplint.agora.filenames import build_name
 from snaplint.emulator.jpeg import screenshot_jpeg
@@ -16,7 +19,14 @@ from snaplint.emulator.storage import Storage
 MAX_LISTED_FILES = 1000  # per session; older paths drop out of the list (files stay on disk)
 
 
-def capture(s: Session, uids: list[str], horizon: float, storage: Storage, cap: int) -> None:
+def capture(
+    s: Session,
+    uids: list[str],
+    horizon: float,
+    storage: Storage,
+    cap: int,
+    on_file: Callable[[float, str], None] | None = None,
+) -> None:
     """Take the captures due up to ``horizon``: at most ``cap`` per UID, the rest skipped."""
     interval = float(s.capture_interval or DEFAULT_CAPTURE_INTERVAL)
     last = math.floor((horizon - s.started_at) / interval + 1e-9)
@@ -41,9 +51,12 @@ def capture(s: Session, uids: list[str], horizon: float, storage: Storage, cap: 
         ms = round(t * 1000)
         for uid in uids:
             name = build_name(s.sid, s.cname, uid, ms / 1000, failover=failover, variant=variant)
-            path = "/".join([str(vendor), bucket, *prefix, name])
+            key = "/".join([*prefix, name])
+            path = f"{vendor}/{bucket}/{key}"
             storage.write(path, screenshot_jpeg(uid, ms))
             s.files.append(path)
             s.files_total += 1
+            if on_file is not None:
+                on_file(t, key)
     if len(s.files) > MAX_LISTED_FILES:
         del s.files[: len(s.files) - MAX_LISTED_FILES]

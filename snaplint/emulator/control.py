@@ -15,11 +15,11 @@ from typing import Any
 
 from snaplint.agora.ratelimit import TokenBucket
 from snaplint.emulator import validation as v
+from snaplint.emulator.notifier import LEAVE_SIGNAL, SERVICE
 from snaplint.emulator.sessions import (
     Publisher,
     ResourceRecord,
     Session,
-    end_session,
     session_view,
 )
 
@@ -43,6 +43,26 @@ class Control:
 
     def _catch_up(self, now: float) -> None:
         raise NotImplementedError  # the engine's catch-up
+
+    def _video_uids(self, s: Session) -> list[str]:
+        raise NotImplementedError
+
+    def _sync_video(self, s: Session, uids: list[str], at: float) -> None:
+        raise NotImplementedError
+
+    def _emit(
+        self, s: Session, event_type: int, at: float, details: dict[str, Any], service_type: int
+    ) -> None:
+        raise NotImplementedError
+
+    def _end(self, s: Session, at: float, reason: str, leave_code: int, exit_status: int) -> None:
+        raise NotImplementedError
+
+    def _sync_channel(self, app_id: str, cname: str, now: float) -> None:
+        """Event 44 now for the sessions in the channel whose received video changed."""
+        for s in self.sessions.values():
+            if s.state == "running" and s.app_id == app_id and s.cname == cname:
+                self._sync_video(s, self._video_uids(s), now)
 
     @staticmethod
     def _channel_key(app_id: str, cname: str) -> str:
@@ -102,6 +122,33 @@ class Control:
             pub = Publisher(uid, video, audio, now)
             self.channels.setdefault(self._channel_key(app_id, cname), {})[uid] = pub
             self._channel_changed(app_id, cname, now)
+            self._sync_channel(app_id, cname, now)
+            return asdict(pub)
+
+    def set_publisher(
+        self,
+        app_id: str,
+        cname: str,
+        uid: str,
+        *,
+        video: bool | None = None,
+        audio: bool | None = None,
+    ) -> dict[str, Any]:
+        """Switch a publisher's video and/or audio off or on; ``KeyError`` if it is not there.
+
+        Its screenshots stop (or resume at the next capture instant) and event 44 tells it;
+        the channel's other publishers go on as they were."""
+        with self._lock:
+            now = self.now()
+            self._catch_up(now)
+            pub = self.channels.get(self._channel_key(app_id, cname), {}).get(uid)
+            if pub is None:
+                raise KeyError(uid)
+            if video is not None:
+                pub.video = video
+            if audio is not None:
+                pub.audio = audio
+            self._sync_channel(app_id, cname, now)
             return asdict(pub)
 
     def remove_publisher(self, app_id: str, cname: str, uid: str) -> bool:
@@ -114,6 +161,7 @@ class Control:
             if not pubs:
                 self.channels.pop(key, None)
             self._channel_changed(app_id, cname, now)
+            self._sync_channel(app_id, cname, now)
             return removed
 
     def failover(self, sid: str) -> dict[str, Any]:
@@ -126,11 +174,24 @@ class Control:
                 raise KeyError(sid)
             s.failovers += 1
             s.bot_uid = str(self._rng.randint(100_000_000, 4_000_000_000))
+            self._emit(s, 12, now, {"newUid": int(s.bot_uid)}, SERVICE)
             if s.failovers > MAX_FAILOVERS:
-                end_session(s, now, f"failover limit: migration {s.failovers} stops the task")
+                reason = f"failover limit: migration {s.failovers} stops the task"
+                self._end(s, now, reason, LEAVE_SIGNAL, 1)
             else:
                 s.recovering_until = now + self.failover_recovery
             return session_view(s, now)
+
+    def report(self, sid: str, details: dict[str, Any], *, warning: bool = False) -> None:
+        """Event 1 (a recording error) or 2 (a warning) for a running session, as the service
+        reports trouble in its modules; ``KeyError`` if the session is not running."""
+        with self._lock:
+            now = self.now()
+            self._catch_up(now)
+            s = self.sessions.get(sid)
+            if s is None or s.state != "running":
+                raise KeyError(sid)
+            self._emit(s, 2 if warning else 1, now, details, SERVICE)
 
     def reset(self) -> None:
         with self._lock:

@@ -13,15 +13,22 @@ Channels get publishers automatically for explicitly subscribed video UIDs
 alive between runs instead of idling out after ``maxIdleTime``. The control API
 (``/_emulator/…`` through the same transport) or :meth:`EmbeddedEmulator.engine` can remove
 them to simulate an idle channel.
+
+Notifications: given ``deliver``, each request's notices (``notifier.py``) are handed to it
+as ``(App ID, body)`` pairs once the world is saved — plan and apply give a callable that
+writes them straight into the project's event store, so ``snaplint status`` shows what the
+emulated sessions capture without a receiver. Delivery faults do not apply here, and a
+``deliver`` that fails loses that request's notices (logged), never the request.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http import HTTPStatus
 from pathlib import Path
@@ -43,8 +50,11 @@ from snaplint.emulator.app import (
 from snaplint.emulator.clock import SimClock
 from snaplint.emulator.engine import Engine
 from snaplint.emulator.faults import FaultConfig, FaultInjector
+from snaplint.emulator.notifier import Collector
 from snaplint.emulator.storage import FileStorage
 
+log = logging.getLogger("snaplint.emulator")
+Deliver = Callable[[Sequence[tuple[str, bytes]]], None]
 EMBEDDED_BASE_URL = "http://embedded-emulator.invalid"  # never resolved: the transport answers
 LOCK_TIMEOUT = 60.0
 
@@ -114,11 +124,13 @@ class EmbeddedEmulator:
         auto_publishers: bool = True,
         qps: float | None = None,
         make_dirs: Callable[[Path], None] | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
         self.directory = Path(directory)
         # how the folder is created: snaplint passes snaplint.workdir.make_dirs (a .gitignore
         # in .snaplint/); the emulator itself knows nothing of the project's layout
         self._make_dirs = make_dirs or (lambda p: p.mkdir(parents=True, exist_ok=True))
+        self.deliver = deliver  # where the notifications go (None: nowhere)
         self.state_path = self.directory / "state.json"
         self.storage_dir = self.directory / "storage"
         self._file_lock = FileLock(str(self.directory / "state.json.lock"), timeout=LOCK_TIMEOUT)
@@ -141,7 +153,9 @@ class EmbeddedEmulator:
 
     @contextmanager
     def app(self) -> Iterator[EmulatorApp]:
-        """Load the world, yield the app, save the world (under the file lock)."""
+        """Load the world, yield the app, save the world (under the file lock); then hand
+        the notifications of what happened meanwhile to ``deliver``."""
+        collector = Collector() if self.deliver is not None else None
         with self._thread_lock:
             self._make_dirs(self.directory)
             with self._file_lock:
@@ -155,6 +169,7 @@ class EmbeddedEmulator:
                 )
                 if "engine" in state:
                     engine.load_state(state["engine"])
+                engine.notifier = collector
                 faults = FaultInjector(FaultConfig.from_dict(state.get("faults", {})))
                 app = EmulatorApp(
                     engine,
@@ -170,6 +185,14 @@ class EmbeddedEmulator:
                         "clock": {"offset": clock.offset},
                         "faults": faults.config.to_dict(),
                     }
+                )
+                notify_ms = round(clock.now() * 1000)
+        if collector is not None and collector.notices and self.deliver is not None:
+            try:
+                self.deliver(collector.bodies(notify_ms))
+            except Exception as exc:  # notifications may be lost (reference §7.4); requests not
+                log.warning(
+                    "embedded emulator: %d notification(s) lost: %s", len(collector.notices), exc
                 )
 
     def control(self, method: str, path: str, body: Any = None) -> Any:

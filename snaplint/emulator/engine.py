@@ -30,9 +30,11 @@ Lifecycle (reference §3–§5, §7.3), in emulated time:
 - Failover (control API): the session keeps running; for ``failover_recovery`` seconds
   query/updateLayout/stop answer 404 and no screenshots are taken; later files get
   ``bak<n>_`` (n from 0); the 4th failover stops the session (HA-FAQ).
-- Screenshots: every ``captureInterval`` seconds from start, one JPEG per subscribed UID that
-  publishes video, named per reference §3.1 and written to
+- Screenshots: at start and then every ``captureInterval`` seconds, one JPEG per subscribed
+  UID that publishes video, named per reference §3.1 and written to
   ``<vendor>/<bucket>/<fileNamePrefix…>/<name>`` in the storage.
+- Notifications: with a ``notifier``, each of these steps is told as it happens in emulated
+  time (events 40, 44, 45, 12, 41, 11; ``notifier.py`` lists them).
 
 Nothing runs between calls: every call first *catches up* from the last processed instant
 to now (status, idle timeouts, screenshots), so a state saved to disk and loaded an hour later
@@ -56,9 +58,11 @@ from typing import Any
 
 from snaplint.agora.ratelimit import TokenBucket
 from snaplint.emulator import validation as v
+from snaplint.emulator.announce import Announce
 from snaplint.emulator.capture import capture
 from snaplint.emulator.clock import Clock, SimClock
 from snaplint.emulator.control import Control
+from snaplint.emulator.notifier import LEAVE_CLIENT, LEAVE_IDLE, Notifier
 from snaplint.emulator.resourceids import digest, issue_rid, parse_rid
 from snaplint.emulator.sessions import (
     DEFAULT_EXPIRED_HOUR,
@@ -69,7 +73,6 @@ from snaplint.emulator.sessions import (
     ResourceRecord,
     Session,
     Subscription,
-    end_session,
     ids,
     kept_storage,
     new_session,
@@ -98,7 +101,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class Engine(Control):
+class Engine(Announce, Control):
     """The emulated service. Thread-safe: every public method holds one lock."""
 
     def __init__(
@@ -133,6 +136,7 @@ class Engine(Control):
         self.resources: dict[str, ResourceRecord] = {}
         self.sessions: dict[str, Session] = {}
         self.channels: dict[str, dict[str, Publisher]] = {}
+        self.notifier: Notifier | None = None  # hears every notification (notifier.py)
 
     # ------------------------------------------------------------------ persistence
 
@@ -203,24 +207,31 @@ class Engine(Control):
         ]:
             del self.resources[rid]
 
-    def _advance_session(self, s: Session, now: float) -> None:
-        if now <= s.processed_until:
+    def _advance_session(self, s: Session, now: float, *, starting: bool = False) -> None:
+        """Process ``(processed_until, now]`` (and the start instant itself when ``starting``)."""
+        if now <= s.processed_until and not starting:
             return
         end = s.idle_since + s.max_idle if s.idle_since is not None else math.inf
         horizon = min(now, end)
-        if horizon > s.processed_until:
+        if horizon > s.processed_until or starting:
             publishers = self.channels.get(self._channel_key(s.app_id, s.cname), {})
-            video_uids = sorted(
-                (p.uid for p in publishers.values() if p.video and s.video.covers(p.uid)), key=int
-            )
+            video_uids = self._video_uids(s)
+            # the publisher set is constant since processed_until: every change catches up
+            self._sync_video(s, video_uids, s.processed_until)
             audio_any = any(p.audio and s.audio.covers(p.uid) for p in publishers.values())
             if video_uids or audio_any:
                 s.saw_stream = True
             if s.capture_interval:
-                capture(s, video_uids, horizon, self.storage, self.capture_cap)
+                on_file = None
+                if self.notifier is not None:
+
+                    def on_file(t: float, key: str) -> None:
+                        self._emit(s, 45, t, {"fileName": key})
+
+                capture(s, video_uids, horizon, self.storage, self.capture_cap, on_file)
             s.processed_until = horizon
         if end <= now:
-            end_session(s, end, "idle: no publisher for maxIdleTime")
+            self._end(s, end, "idle: no publisher for maxIdleTime", LEAVE_IDLE, 0)
 
     # ------------------------------------------------------------------ helpers
 
@@ -315,6 +326,8 @@ class Engine(Control):
             self._auto_publish(s, now)
             if not self.channels.get(self._channel_key(app_id, cname)):
                 s.idle_since = now
+            self._emit(s, 40, now, {"status": 0})
+            self._advance_session(s, now, starting=True)  # video received, the first screenshots
             return Reply(200, {"cname": cname, "uid": uid, "resourceId": rid, "sid": s.sid})
 
     def _lookup(
@@ -376,6 +389,7 @@ class Engine(Control):
                 ) or Subscription("none")
                 self._auto_publish(s, now)
                 self._channel_changed(s.app_id, s.cname, now)
+                self._sync_channel(s.app_id, s.cname, now)
             if "storageConfig" in cr:
                 s.storage = kept_storage(cr["storageConfig"])
             s.update_count += 1
@@ -404,7 +418,7 @@ class Engine(Control):
             v.check_stop(cr)
             if s.state != "running":
                 raise Reject(400, 49, "invalid operation")
-            end_session(s, now, "stopped")
+            self._end(s, now, "stopped", LEAVE_CLIENT, 0)
             has_data = bool(s.files_total or s.files_skipped) if s.snapshot else s.saw_stream
             if not has_data:
                 return Reply(206, {"code": 435, "reason": "no recorded data"})

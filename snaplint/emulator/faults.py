@@ -13,6 +13,13 @@ acquire ``500 {code 504, "allocate_timeout"}``, start ``500 {code 62, "request t
 query/update/updateLayout/stop ``504 {code 62, "request timeout"}``. Code 65 is
 ``206 {code 65, "request not completed"}``. Injected 429s carry
 ``{"message": "API rate limit exceeded"}``.
+
+Notification deliveries (``--notify-url``) have faults of their own, as the reference warns
+that notifications "may be lost, duplicated, or out of order" (§7.4): ``notify_drop_rate``
+(never sent), ``notify_duplicate_rate`` (sent twice, the copy with a new noticeId as in
+Agora's redundant-notification mode), ``notify_reorder_rate`` (held back and sent after the
+next one), and ``notify_hold`` (kept back while true, then sent newest first: a deterministic
+reversal).
 """
 
 from __future__ import annotations
@@ -96,6 +103,10 @@ class FaultConfig:
     rate_429: float = 0.0  # probability of a 429 on any API request
     retry_after: float | None = None  # Retry-After header (seconds) on injected 429s
     uploading_status: str | None = None  # stop answers this instead of "uploaded"
+    notify_drop_rate: float = 0.0  # notification deliveries: probability of each fault
+    notify_duplicate_rate: float = 0.0
+    notify_reorder_rate: float = 0.0
+    notify_hold: bool = False  # hold deliveries back; once false again, send them newest first
     seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,6 +137,12 @@ class FaultConfig:
                 raise ValueError(f"'when' must be before or after (got {fault.when!r})")
         if not 0 <= config.rate_429 <= 1:
             raise ValueError("rate_429 must be between 0 and 1")
+        for name in ("notify_drop_rate", "notify_duplicate_rate", "notify_reorder_rate"):
+            rate = getattr(config, name)
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+                raise ValueError(f"{name} must be between 0 and 1 (got {rate!r})")
+        if not isinstance(config.notify_hold, bool):
+            raise ValueError(f"notify_hold must be true or false (got {config.notify_hold!r})")
         if config.uploading_status not in (None, "uploaded", "backuped", "unknown"):
             raise ValueError("uploading_status must be uploaded, backuped or unknown")
         return config
@@ -210,6 +227,15 @@ class Decision:
         return self.drop or self.status is not None
 
 
+@dataclass
+class NoticeDecision:
+    """What to do with one notification delivery."""
+
+    drop: bool = False
+    duplicate: bool = False
+    reorder: bool = False
+
+
 class FaultInjector:
     """Draws :class:`Decision`s from a :class:`FaultConfig` (thread-safe, seeded)."""
 
@@ -248,6 +274,20 @@ class FaultInjector:
             if error and self._hits(error):
                 d.status, d.body = error.response(endpoint)
                 d.when = error.when
+            return d
+
+    def decide_notice(self) -> NoticeDecision:
+        """The faults of one notification delivery (drawn from the same seeded RNG)."""
+        with self._lock:
+            c = self._config
+            d = NoticeDecision()
+            if c.notify_drop_rate and self._rng.random() < c.notify_drop_rate:
+                d.drop = True
+                return d
+            d.duplicate = (
+                bool(c.notify_duplicate_rate) and self._rng.random() < c.notify_duplicate_rate
+            )
+            d.reorder = bool(c.notify_reorder_rate) and self._rng.random() < c.notify_reorder_rate
             return d
 
     def _hits(self, fault: ErrorFault | DropFault) -> bool:

@@ -153,6 +153,9 @@ class EmulatorServer:
         self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        close = getattr(self.app.engine.notifier, "close", None)
+        if close is not None:  # the notification sender's thread
+            close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

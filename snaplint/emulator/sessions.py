@@ -94,7 +94,9 @@ class Session:
     ended_at: float | None = None
     end_reason: str | None = None
     processed_until: float = 0.0
-    next_capture: int = 1  # index k of the next capture at started_at + k·interval
+    # index k of the next capture at started_at + k·interval; k = 0 is the start itself, so
+    # a uid publishing when the recorder joins has a screenshot at once
+    next_capture: int = 0
     idle_since: float | None = None
     failovers: int = 0
     recovering_until: float = 0.0
@@ -104,6 +106,8 @@ class Session:
     files_skipped: int = 0
     saw_stream: bool = False
     update_count: int = 0
+    receiving: list[str] = field(default_factory=list)  # uids whose video the recorder gets
+    notify_seq: int = 0  # payload.sequence of the session's next notification
 
     @property
     def snapshot(self) -> bool:

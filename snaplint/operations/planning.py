@@ -149,6 +149,11 @@ def connect(settings: Settings, view: View) -> Any:
         )
     except ConnectionConfigError as exc:
         raise OperationError(str(exc)) from exc
+    from snaplint.operations.emulated_events import attach
+    from snaplint.operations.eventstore import event_store_for
+
+    # the embedded emulator's notifications go to the event store beside the state
+    attach(client, lambda: event_store_for(open_store(settings).backend, settings.root))
     view.note(f"Using {description}")
     return client
 

@@ -281,7 +281,7 @@ class _Loop:
         if job is None or not job.sid:
             return []
         from snaplint.notifications.store import FILE_NAME
-        from snaplint.operations.notifications import open_event_store
+        from snaplint.operations.eventstore import open_event_store
 
         local = self.backend_name != "postgres"
         if local and not (self.settings.root / ".snaplint" / FILE_NAME).is_file():

@@ -1,5 +1,7 @@
 """``status``: what every job is really capturing, from the state and the notification events
-(:mod:`snaplint.notifications.capture` says how, and what is flagged). Reads only."""
+(:mod:`snaplint.notifications.capture` says how, and what is flagged). Reads only — but
+against the embedded emulator it first lets the emulated sessions catch up to now, so their
+notifications are in the store (:mod:`snaplint.operations.emulated_events`)."""
 
 from __future__ import annotations
 
@@ -28,10 +30,14 @@ def status(
     ``refresh``, each running session is also queried and the answer shown (a session query
     finds ended is shown ended, its uids no longer flagged for missing video)."""
     from snaplint.notifications.capture import capture
+    from snaplint.operations.emulated_events import catch_up_embedded
     from snaplint.operations.eventstore import open_event_store
     from snaplint.operations.planning import open_store, read_state, targeted
 
     state, _, _ = read_state(open_store(settings))
+    if state.jobs:
+        # the embedded emulator's screenshots up to now, into the store read below
+        catch_up_embedded(settings, lambda: open_event_store(settings))
     live = _queried(settings, view, state) if refresh else {}
     store = open_event_store(settings)
     now_ms = int((time.time() if now is None else now) * 1000)
