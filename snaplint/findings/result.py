@@ -25,6 +25,9 @@ class LintResult:
     # Documents checked; differs from len(documents) when a runner (cache, workers) did not
     # keep every document in memory.
     document_count: int = -1
+    # Rules that did not check some reported document because it has type errors (project rules
+    # see only documents without them; manifest rules check every document): the summary says so.
+    skipped_rules: int = 0
 
     def __post_init__(self) -> None:
         if self.document_count < 0:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from snaplint.findings.diagnostics import Diagnostic
 from snaplint.findings.result import LintResult
 
+WRONG_TYPE = "wrong-type"  # schema.DEFAULT_RULE["type"]: type errors keep project rules off
+
 if TYPE_CHECKING:
     from snaplint.lint.linter import FileOutcome, Linter
     from snaplint.lint.manifest import Document, Source
@@ -78,4 +80,12 @@ class Results:
         for display, diags in self.per_file.items():
             out.extend(linter.file_filters(display, diags, self.sources.get(display)))
         out.sort(key=Diagnostic.sort_key)
-        return LintResult(out, self.sources, self.documents, self.files, self.document_count)
+        result = LintResult(out, self.sources, self.documents, self.files, self.document_count)
+        if linter.project_rules and self._type_errors():
+            result.skipped_rules = len(linter.project_rules)
+        return result
+
+    def _type_errors(self) -> bool:
+        """Whether a reported document has a type error (told by its findings before
+        suppressions, which is what the cache keeps too)."""
+        return any(d.rule == WRONG_TYPE for diags in self.per_file.values() for d in diags)

@@ -94,4 +94,7 @@ def summary(result: LintResult, color: bool, fix_hint: bool = True) -> str:
     fixable = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.safe)
     if fix_hint and fixable:
         text += f" {fixable} fixable with --fix."
+    if result.skipped_rules:
+        n = result.skipped_rules
+        text += f" {n} rule{'s' if n != 1 else ''} skipped on documents with type errors."
     return f"{_BOLD}{text}{_RESET}\n" if color else text + "\n"

@@ -96,6 +96,8 @@ CODE = "SNP223"
 SEVERITY = "error"
 SCOPE = "manifest"
 SUPPRESSIBLE = False
+# a leaked key is reported whatever else is wrong with the document: given it as written
+SEES_TYPE_ERRORS = True
 
 _SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": "acquire-request"}
 
