@@ -154,7 +154,7 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("missing-field",),
                 "required with `snapshotConfig`; mix-mode raw bodies are outside snaplint's scope",
             ),
-            Row("§2.3", "`snapshotConfig` required for screenshots", ("missing-field",)),
+            Row("§2.3", "`snapshotConfig` required for screenshots", ("snapshot-config-missing",)),
             Row("§2.3", "`snapshotConfig` only in individual mode", ("snapshot-mode-unsupported",)),
             Row("§2.3", "`storageConfig` required", ("missing-field",)),
             Row(
