@@ -147,7 +147,7 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("token-expires-before-job",),
                 "literal tokens, and references with `--resolve-env`",
             ),
-            Row("§2.3", "`token` is a credential", ("literal-secret",)),
+            Row("§2.3", "`token` is a credential", ("literal-secret", "placeholder-credential")),
             Row(
                 "§2.3",
                 "`recordingConfig` required (individual/mix)",
@@ -218,7 +218,11 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("decryption-key-missing",),
             ),
             Row("§2.4", "`salt` is Base64 of 32 bytes", ("decryption-salt-invalid",)),
-            Row("§2.4", "`secret` and `salt` are credentials", ("literal-secret",)),
+            Row(
+                "§2.4",
+                "`secret` and `salt` are credentials",
+                ("literal-secret", "placeholder-credential"),
+            ),
             Row("§2.4", "`maxIdleTime` 5–2592000 seconds", ("max-idle-time-out-of-range",)),
             Row(
                 "§2.4",
@@ -378,7 +382,9 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("missing-field", "storage-value-empty"),
             ),
             Row(
-                "§2.6", "`accessKey`, `secretKey`, `stsToken` are credentials", ("literal-secret",)
+                "§2.6",
+                "`accessKey`, `secretKey`, `stsToken` are credentials",
+                ("literal-secret", "placeholder-credential"),
             ),
             Row(
                 "§2.6",
