@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from snaplint.findings.diagnostics import Diagnostic
 from snaplint.findings.result import LintResult
+from snaplint.lint.schema import DEFAULT_RULE
 
-WRONG_TYPE = "wrong-type"  # schema.DEFAULT_RULE["type"]: type errors keep project rules off
+WRONG_TYPE = DEFAULT_RULE["type"]  # a document with a type error is kept from project rules
 
 if TYPE_CHECKING:
     from snaplint.lint.linter import FileOutcome, Linter
