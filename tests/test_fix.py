@@ -46,7 +46,7 @@ spec:
       region: 0
       bucket: lesson42-shots
       accessKey: ${env:AWS_ACCESS_KEY_ID}
-      secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'   # a literal secret
+      secretKey: 'k2Vq8Jd0Rw7LmN4pXs9TzB1cYh6GfE3uAo5iWqZe'   # a literal secret
 """
 
 
@@ -103,7 +103,7 @@ def test_unsafe_fix_replaces_a_literal_secret_with_a_reference_in_its_quoting() 
     changes = _changed_lines(JOB, result.fixed)
     assert (
         "replace",
-        ["      secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'   # a literal secret\n"],
+        ["      secretKey: 'k2Vq8Jd0Rw7LmN4pXs9TzB1cYh6GfE3uAo5iWqZe'   # a literal secret\n"],
         ["      secretKey: '${env:LESSON42_SHOTS_SECRET_KEY}'           # a literal secret\n"],
     ) in changes
     assert not [d for d in result.diagnostics if d.severity == "error"]
@@ -223,7 +223,7 @@ def test_block_delete_takes_the_nested_lines_with_it() -> None:
 
 def test_a_block_scalar_secret_is_replaced_up_to_its_line_break() -> None:
     text = JOB.replace(
-        "      secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'   # a literal secret\n",
+        "      secretKey: 'k2Vq8Jd0Rw7LmN4pXs9TzB1cYh6GfE3uAo5iWqZe'   # a literal secret\n",
         "      secretKey: |\n        wJalrXUtnFEMI\n\n      stsToken: ${env:AWS_SESSION_TOKEN}\n",
     )
     result = _fix(text, unsafe=True)

@@ -249,7 +249,8 @@ ROWS: list[Row] = [
     R("missing-access-key", "job", "      accessKey: ${env:AWS_ACCESS_KEY_ID}\n", "", "missing-field", 44, 5, "accessKey"),
     R("missing-secret-key", "job", "      secretKey: ${env:AWS_SECRET_ACCESS_KEY}\n", "", "missing-field", 44, 5, "secretKey"),
     R("missing-storage-config", "acquire", "    storageConfig:\n      vendor: 3\n      region: 19\n      bucket: shots\n      accessKey: ${env:COS_SECRET_ID}\n      secretKey: ${env:COS_SECRET_KEY}\n", "", "missing-field", 9, 3, "storageConfig"),
-    R("missing-snapshot-config", "job", '    snapshotConfig:\n      captureInterval: 15\n      fileType: ["jpg"]\n', "", "missing-field", 20, 3, "snapshotConfig"),
+    # no snapshotConfig: a rule of its own, snapshot-config-missing (rules/snapshot-config-missing/)
+    OK("missing-snapshot-config", "job", '    snapshotConfig:\n      captureInterval: 15\n      fileType: ["jpg"]\n', ""),
     R("missing-recording-config", "acquire", '    recordingConfig:\n      channelType: 1\n      streamTypes: 1\n      subscribeVideoUids: ["1001"]\n      subscribeUidGroup: 0\n', "", "missing-field", 9, 3, "recordingConfig"),
     R("missing-channel-type", "job", "      channelType: 1\n", "", "missing-field", 22, 5, "channelType"),
     R("missing-file-type", "job", '      fileType: ["jpg"]\n', "", "missing-field", 41, 5, "fileType"),

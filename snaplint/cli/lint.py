@@ -132,6 +132,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     fixes.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
     )
+    adopt = p.add_argument_group("adopting snaplint")
+    adopt.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="suppress every current finding that can be, by a comment on its line",
+    )
+    adopt.add_argument("--reason", metavar="TEXT", help="with --add-noqa: the reason to record")
+    adopt.add_argument(
+        "--until", metavar="DATE", help="with --add-noqa: the suppressions expire (YYYY-MM-DD)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -193,6 +203,13 @@ def run(args: argparse.Namespace) -> int:
         stdin=sys.stdin.buffer if "-" in files else None,
         runner=_runner(args, config, root),
     )
+    if args.add_noqa:
+        from snaplint.lint.addnoqa import NoqaError, run_add_noqa
+
+        try:
+            result = run_add_noqa(args, linter, files)
+        except NoqaError as exc:
+            raise UsageError(str(exc)) from exc
     if args.fix or args.diff:
         from snaplint.lint.fix import run_fixes
 

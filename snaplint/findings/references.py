@@ -7,6 +7,7 @@ which case an unset variable is a finding at the reference's position.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -69,3 +70,37 @@ def resolve_in_place(
         parent[path[-1]] = env[name]
         done.append(path)
     return done, missing
+
+
+# A value the schema found of the wrong type, as rules see it: "known later", like a reference,
+# so every rule that already leaves references alone leaves it alone too (snaplint.lint.linter).
+UNKNOWN = "${env:SNAPLINT_TYPE_ERROR}"
+
+
+def mark_unknown(data: Any, paths: list[JsonPath]) -> Any:
+    """A copy of ``data`` with the value at each of ``paths`` replaced by :data:`UNKNOWN`.
+
+    Only the containers on the way to a path are copied (shallow; the rest is shared, and
+    rules only read), so marking a few values of a large document costs a few small copies.
+    """
+    if any(not p for p in paths):
+        return UNKNOWN
+    root = copy.copy(data)
+    made = {id(root)}
+    for path in paths:
+        node = root
+        try:
+            for part in path[:-1]:
+                child = node[part]
+                if not isinstance(child, dict | list):
+                    break  # an ancestor is marked already
+                if id(child) not in made:
+                    child = copy.copy(child)
+                    node[part] = child
+                    made.add(id(child))
+                node = child
+            else:
+                node[path[-1]] = UNKNOWN
+        except (KeyError, IndexError, TypeError):
+            continue  # not a path of this document: nothing to mark
+    return root

@@ -37,6 +37,9 @@ class LintResult:
     document_count: int = -1
     # findings suppressed in source, sorted like ``diagnostics``
     suppressed: list[SuppressedFinding] = field(default_factory=list)
+    # Rules that did not check some reported document because it has type errors (project rules
+    # see only documents without them; manifest rules check every document): the summary says so.
+    skipped_rules: int = 0
 
     def __post_init__(self) -> None:
         if self.document_count < 0:

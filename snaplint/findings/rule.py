@@ -8,9 +8,15 @@ A rule is a module (or any object) with these attributes::
     SCOPE = "manifest"                       # "syntax" | "schema" | "manifest" | "project"
     OPTIONS = {...}                          # optional JSON Schema (type object) with defaults
     SUPPRESSIBLE = True                      # optional; False for safety rules
+    SEES_TYPE_ERRORS = False                 # optional; True: given values of the wrong type
 
     def check(doc, ctx): ...                 # manifest: yields Finding
     def check(docs, ctx): ...                # project:  yields (Document, Finding)
+
+A manifest rule is given every document. Where the schema found a value of the wrong type,
+the rule sees :data:`snaplint.findings.references.UNKNOWN` there (a reference: "known later"),
+so it may trust types; a security rule that must see every value as written (``literal-secret``)
+sets ``SEES_TYPE_ERRORS = True`` and checks types itself.
 
 A project rule may also declare ``PROJECT_FIELDS``: the JSON paths (from the document root;
 list the raw-body spellings too, e.g. ``("spec", "cname")`` and ``("cname",)``) it reads from

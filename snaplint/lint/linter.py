@@ -6,16 +6,19 @@ per-file ignores → sorted diagnostics. The linter, not the rules, decides
 which rules run, their severity and options, and turns a crashing rule into a
 diagnostic instead of a traceback.
 
-Rules run on documents without type errors, so they can trust types;
-range and enum findings do not stop them (a user fixing one field still sees
-every other finding).
+Rules may trust types: a value the schema found of the wrong type is handed to
+them marked unknown (``references.UNKNOWN``), as a ``${env:…}`` reference is, so
+one typo silences no rule — each still checks every other field. Security rules
+(``SEES_TYPE_ERRORS``) are given the document as written. Range and enum findings
+do not stop rules either. Project rules see only documents without type errors;
+the result counts the rules that were skipped that way.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
@@ -106,7 +109,10 @@ class Linter:
         self.contexts = self._contexts()
         self.manifest_rules = [r for r in table if r.ID in self.enabled and r.SCOPE == "manifest"]
         self.project_rules = [r for r in table if r.ID in self.enabled and r.SCOPE == "project"]
-        self._manifest_checks = [(r, r.check, self.contexts[r.ID]) for r in self.manifest_rules]
+        self._manifest_checks = [
+            (r, r.check, self.contexts[r.ID], bool(getattr(r, "SEES_TYPE_ERRORS", False)))
+            for r in self.manifest_rules
+        ]
         # what the project stage keeps of each job (None: whole documents)
         self.project_fields = project_fields(self.project_rules)
         # (project_key, ctx) of the project rules that declare one (snaplint.lint.projectstage)
@@ -265,24 +271,27 @@ class Linter:
         findings = schema.validate(SCHEMA_FOR_KIND[doc.kind], doc.data)
         if done and _coerce_numbers(doc, findings, set(done)):
             findings = schema.validate(SCHEMA_FOR_KIND[doc.kind], doc.data)
-        type_ok = not any(f.rule == "wrong-type" for f in findings)
+        broken = [f.path for f in findings if f.rule == schema.DEFAULT_RULE["type"]]
         for f in findings:
             out.append(self._from_finding(doc, f))
-        if type_ok:
-            # where the schema already reported a value, a rule's finding on it is noise
-            reported = {f.path for f in findings}
-            # the hot loop of a lint run: ~30 rules per document, most of which find nothing
-            for rule, check, ctx in self._manifest_checks:
-                try:
-                    found = [
-                        self._from_finding(doc, f, rule.ID)
-                        for f in check(doc, ctx)
-                        if f.path not in reported
-                    ]
-                except Exception as exc:
-                    found = [self._crash(rule, doc, exc)]
-                out.extend(found)
-        return [d for d in out if d is not None], type_ok
+        # where the schema already reported a value, a rule's finding on it is noise
+        reported = {f.path for f in findings}
+        # broken values marked unknown: rules skip them as they skip references, and check
+        # the rest (a typo in one field must not hide a leaked key in another)
+        view = replace(doc, data=refs.mark_unknown(doc.data, broken)) if broken else doc
+        # the hot loop of a lint run: ~30 rules per document, most of which find nothing
+        for rule, check, ctx, as_written in self._manifest_checks:
+            given = doc if as_written else view
+            try:
+                found = [
+                    self._from_finding(doc, f, rule.ID)
+                    for f in check(given, ctx)
+                    if f.path not in reported
+                ]
+            except Exception as exc:
+                found = [self._crash(rule, doc, exc)]
+            out.extend(found)
+        return [d for d in out if d is not None], not broken
 
     def _crash(self, rule: Any, doc: Document, exc: Exception) -> Diagnostic | None:
         message = (

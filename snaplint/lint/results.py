@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from snaplint.findings.diagnostics import Diagnostic
 from snaplint.findings.result import LintResult, SuppressedFinding
+from snaplint.lint.schema import DEFAULT_RULE
+
+WRONG_TYPE = DEFAULT_RULE["type"]  # a document with a type error is kept from project rules
 
 if TYPE_CHECKING:
     from snaplint.lint.linter import FileOutcome, Linter
@@ -80,6 +83,14 @@ class Results:
             out.extend(linter.file_filters(display, diags, self.sources.get(display), suppressed))
         out.sort(key=Diagnostic.sort_key)
         suppressed.sort(key=lambda s: Diagnostic.sort_key(s.diagnostic))
-        return LintResult(
+        result = LintResult(
             out, self.sources, self.documents, self.files, self.document_count, suppressed
         )
+        if linter.project_rules and self._type_errors():
+            result.skipped_rules = len(linter.project_rules)
+        return result
+
+    def _type_errors(self) -> bool:
+        """Whether a reported document has a type error (told by its findings before
+        suppressions, which is what the cache keeps too)."""
+        return any(d.rule == WRONG_TYPE for diags in self.per_file.values() for d in diags)

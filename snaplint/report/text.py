@@ -108,4 +108,7 @@ def summary(result: LintResult, color: bool, fix_hint: bool = True) -> str:
     marked = sum(1 for d in result.diagnostics if fixable(d))
     if fix_hint and marked:
         text += f" {marked} fixable with --fix."
+    if result.skipped_rules:
+        n = result.skipped_rules
+        text += f" {n} rule{'s' if n != 1 else ''} skipped on documents with type errors."
     return f"{_BOLD}{text}{_RESET}\n" if color else text + "\n"

@@ -30,7 +30,7 @@ clientRequest:
 ```yaml
 cname: lesson42
 uid: "910001"
-clientRequest:
+clientRequest:  # snaplint: ignore[snapshot-config-missing] reason="a recording body"
   recordingConfig:
     channelType: 1
     subscribeUidGroup: 0

@@ -3,9 +3,18 @@
 ## What it does
 Reports a literal, non-empty value in any field the schemas mark as secret: the RTC `token`, the
 decryption `secret` and `salt`, and the storage `accessKey`, `secretKey` and `stsToken` (in jobs,
-raw start bodies and acquire `startParameter`). The message suggests a reference name; the value is
-never printed. This rule cannot be suppressed inline (`suppressions.allow` in the config can
-permit it, for test fixtures).
+raw start bodies and acquire `startParameter`), whatever else is wrong with the document. The
+message names the credential's shape when it has a well-known one, and suggests a reference
+name; the value is never printed. This rule cannot be suppressed inline (`suppressions.allow` in
+the config can permit it, for test fixtures).
+
+Shapes it names: AWS access key IDs (`AKIA…`/`ASIA…`, 20 characters) and 40-character secret
+keys (AWS, GCS HMAC secrets), Alibaba Cloud AccessKey IDs (`LTAI…`), Google Cloud Storage HMAC
+access IDs (`GOOG…`), Azure storage account keys (88 characters of base64 ending in `==`), and
+Agora RTC tokens (`006…`, `007…`). Any other literal that is not a placeholder is reported too.
+Placeholders (`xxxx`, `***`, `<…>`, `your…`, `changeme`, the vendors' documented example keys
+such as `AKIAIOSFODNN7EXAMPLE`: the list is in `placeholder-credential`) are not a leak, and are
+left to `placeholder-credential`.
 
 ## Why is this bad?
 A manifest is committed, reviewed, copied into CI logs and pull requests. A credential in it is
@@ -35,7 +44,7 @@ spec:
       vendor: 1
       region: 0
       bucket: lesson42-shots
-      accessKey: AKIAIOSFODNN7EXAMPLE
+      accessKey: AKIAZ3MJQ7T5HWLQ2XRB
       secretKey: ${env:AWS_SECRET_ACCESS_KEY}
 ```
 
@@ -67,7 +76,8 @@ spec:
 ```
 
 ## Options
-None.
+`placeholders` (list of strings, default `[]`): more values that are placeholders, not secrets
+(exact values, or `re:PATTERN`); give `placeholder-credential` the same list so it reports them.
 
 ## Fix safety
 Unsafe (`--unsafe-fixes`): the fix replaces the value with `${env:NAME}` (a name derived from the
@@ -91,10 +101,10 @@ the API documents:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
-from snaplint.findings.diagnostics import Edit, Finding, Fix, JsonPath
+from snaplint.findings.diagnostics import Edit, Finding, Fix
+from snaplint.rules._credentials import placeholder_kind, secret_fields, shape
 from snaplint.rules._snap import env_name, was_reference
 
 ID = "literal-secret"
@@ -102,57 +112,31 @@ CODE = "SNP223"
 SEVERITY = "error"
 SCOPE = "manifest"
 SUPPRESSIBLE = False
-
-_SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": "acquire-request"}
-
-
-@cache
-def _trie(kind: str) -> dict[str, Any]:
-    """The secret paths of a document kind as a tree: one walk visits each mapping once."""
-    from snaplint.findings.schemafiles import secret_paths
-
-    root: dict[str, Any] = {}
-    for pattern in secret_paths(_SCHEMA_FOR_KIND[kind]):
-        node = root
-        for part in pattern:
-            node = node.setdefault(part, {})
-        node[_LEAF] = True
-    return root
-
-
-_LEAF = "\0leaf"
-
-
-def _secret_paths(data: Any, trie: dict[str, Any]) -> list[JsonPath]:
-    """Paths in ``data`` of the fields the trie marks (``*`` = any key or index)."""
-    found: list[JsonPath] = []
-    stack: list[tuple[Any, dict[str, Any], JsonPath]] = [(data, trie, ())]
-    while stack:
-        node, sub, path = stack.pop()
-        for part, child in sub.items():
-            if part == _LEAF:
-                found.append(path)
-            elif part == "*":
-                if isinstance(node, dict):
-                    stack.extend((v, child, (*path, k)) for k, v in node.items())
-                elif isinstance(node, list):
-                    stack.extend((v, child, (*path, i)) for i, v in enumerate(node))
-            elif isinstance(node, dict) and part in node:
-                stack.append((node[part], child, (*path, part)))
-    return found
+OPTIONS = {
+    "type": "object",
+    "properties": {
+        "placeholders": {"type": "array", "items": {"type": "string"}, "default": []},
+    },
+    "additionalProperties": False,
+}
+# a leaked key is reported whatever else is wrong with the document: given it as written
+SEES_TYPE_ERRORS = True
 
 
 def check(doc: Any, ctx: Any) -> Iterator[Finding]:
-    for path in _secret_paths(doc.data, _trie(doc.kind)):
+    for path in secret_fields(doc):
         value = doc.get(path)
         if not isinstance(value, str) or value == "" or was_reference(doc, path):
             continue
         field = str(path[-1])
+        if placeholder_kind(value, field, ctx.options.get("placeholders", ())):
+            continue  # not a leak: placeholder-credential reports it
         ref = f"${{env:{env_name(doc, field)}}}"
+        kind = shape(value)
         yield Finding(
             path,
-            f"{field} holds a literal secret; keep credentials out of manifests and "
-            f"reference them from the environment, e.g. {ref}",
+            f"{field} holds a literal secret{f' ({kind})' if kind else ''}; keep credentials "
+            f"out of manifests and reference them from the environment, e.g. {ref}",
             fix=Fix(
                 f"replace the literal {field} with {ref}",
                 (Edit("set", path, ref),),

@@ -3,9 +3,9 @@
 ## What it does
 Reports a mapping that lacks a field the API or the manifest format requires: `cname`, `uid` and
 `clientRequest` of a body; `storageConfig` with `vendor`, `region`, `bucket`, `accessKey` and
-`secretKey`; `recordingConfig.channelType`; `snapshotConfig.fileType`; `metadata.name`; and, in a
-job, `snapshotConfig` (and with it `recordingConfig`). The finding points at the key of the mapping
-that lacks the field.
+`secretKey`; `recordingConfig.channelType`; `snapshotConfig.fileType`; `metadata.name`; and
+`recordingConfig` with `snapshotConfig`. The finding points at the key of the mapping that lacks
+the field. A start request without `snapshotConfig` is `snapshot-config-missing`.
 
 ## Why is this bad?
 The start call fails with code 2 (invalid parameter) and no screenshots are taken.

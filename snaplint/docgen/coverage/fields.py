@@ -125,14 +125,14 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("token-expires-before-job",),
                 "literal tokens, and references with `--resolve-env`",
             ),
-            Row("§2.3", "`token` is a credential", ("literal-secret",)),
+            Row("§2.3", "`token` is a credential", ("literal-secret", "placeholder-credential")),
             Row(
                 "§2.3",
                 "`recordingConfig` required (individual/mix)",
                 ("missing-field",),
                 "required with `snapshotConfig`; mix-mode raw bodies are outside snaplint's scope",
             ),
-            Row("§2.3", "`snapshotConfig` required for screenshots", ("missing-field",)),
+            Row("§2.3", "`snapshotConfig` required for screenshots", ("snapshot-config-missing",)),
             Row("§2.3", "`snapshotConfig` only in individual mode", ("snapshot-mode-unsupported",)),
             Row("§2.3", "`storageConfig` required", ("missing-field",)),
             Row(
@@ -196,7 +196,11 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("decryption-key-missing",),
             ),
             Row("§2.4", "`salt` is Base64 of 32 bytes", ("decryption-salt-invalid",)),
-            Row("§2.4", "`secret` and `salt` are credentials", ("literal-secret",)),
+            Row(
+                "§2.4",
+                "`secret` and `salt` are credentials",
+                ("literal-secret", "placeholder-credential"),
+            ),
             Row("§2.4", "`maxIdleTime` 5–2592000 seconds", ("max-idle-time-out-of-range",)),
             Row(
                 "§2.4",

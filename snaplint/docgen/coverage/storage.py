@@ -50,7 +50,9 @@ SECTIONS: list[tuple[str, list[Row]]] = [
                 ("missing-field", "storage-value-empty"),
             ),
             Row(
-                "§2.6", "`accessKey`, `secretKey`, `stsToken` are credentials", ("literal-secret",)
+                "§2.6",
+                "`accessKey`, `secretKey`, `stsToken` are credentials",
+                ("literal-secret", "placeholder-credential"),
             ),
             Row(
                 "§2.6",
