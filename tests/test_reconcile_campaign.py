@@ -69,7 +69,13 @@ def test_loops_killed_at_random_moments_leave_one_session_per_job(project: Proje
     assert code == 0, out + err
     assert_never_doubled(project, starts_per_job)
     running = {s["cname"]: s for s in project.emu.sessions() if s["state"] == "running"}
-    assert sorted(running) == [f"chan-{i:03d}" for i in range(JOBS)]
+    missing = sorted({f"chan-{i:03d}" for i in range(JOBS)} - set(running))
+    ended = [
+        (s["cname"], s["state"], s.get("endReason"))
+        for s in project.emu.sessions()
+        if s["cname"] in missing
+    ]
+    assert not missing, (missing, ended, out[-2000:], err[-2000:])
     jobs = project.state()["jobs"]
     for name, rec in jobs.items():
         session = running[rec["cname"]]

@@ -255,7 +255,9 @@ class Linter:
 
     def _check_document(self, doc: Document) -> tuple[list[Diagnostic], bool]:
         out: list[Diagnostic] = []
+        hidden: set[str] = set()
         if self.options.resolve_env:
+            hidden = self._secret_values(doc)
             done, missing = refs.resolve_in_place(doc.data, self.env)
             for path, name in missing:
                 out.append(
@@ -291,7 +293,26 @@ class Linter:
             except Exception as exc:
                 found = [self._crash(rule, doc, exc)]
             out.extend(found)
-        return [d for d in out if d is not None], not broken
+        kept = [d for d in out if d is not None]
+        if hidden:  # a secret variable reused in a plain field must not reach a message
+            from snaplint.redaction import scrub
+
+            kept = [replace(d, message=scrub(d.message, hidden)) for d in kept]
+        return kept, not broken
+
+    def _secret_values(self, doc: Document) -> set[str]:
+        """The values of the variables ``doc`` references from secret fields (before they are
+        resolved): wherever else they appear, they are still secrets."""
+        from snaplint.findings.schemafiles import is_secret_path
+        from snaplint.redaction import is_secret_key
+
+        name = SCHEMA_FOR_KIND[doc.kind]
+        return {
+            self.env[var]
+            for path, var in refs.iter_refs(doc.data)
+            if self.env.get(var)
+            and (is_secret_path(name, path) or (path and is_secret_key(str(path[-1]))))
+        }
 
     def _crash(self, rule: Any, doc: Document, exc: Exception) -> Diagnostic | None:
         message = (

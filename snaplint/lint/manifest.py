@@ -66,6 +66,8 @@ class Document:
     data: Any
     kind: str = "unknown"  # "job" | "start" | "acquire"
     problems: list[Problem] = field(default_factory=list)
+    # read by the fast block reader, which gives up on duplicate keys (rules may skip looking)
+    unique_keys = False
 
     # -- what the Agora body is, for rules that work on jobs and raw bodies alike --
 
@@ -173,6 +175,8 @@ class _Roots:
 
 class _FastDocument(Document):
     """A document read by :mod:`snaplint.lint.blockyaml`: its nodes are composed on first use."""
+
+    unique_keys = True
 
     _roots: _Roots | None = None
     _root: Any = None

@@ -254,7 +254,7 @@ class _Loop:
         allow (apply calls this between planning and carrying out)."""
         from snaplint.plan.changes import REASON_ENDED, Action
         from snaplint.plan.restart import FAILURE, ON_FAILURE, REPLACED, End, end_of, hold
-        from snaplint.state.journal import STOPPED_FOR_REPLACE
+        from snaplint.state.journal import REPLACE_MARKERS
 
         policies = {name: getattr(d.job, "restart", "never") for name, d in planned.desired.items()}
         ends: dict[str, End] = {}
@@ -262,7 +262,7 @@ class _Loop:
             if c.action != Action.CREATE or c.reason != REASON_ENDED:
                 continue
             job = planned.state.jobs.get(c.name)
-            if job is not None and job.evidence == STOPPED_FOR_REPLACE:
+            if job is not None and job.evidence in REPLACE_MARKERS:
                 ends[c.name] = End(REPLACED, "stopped for a replace that did not finish")
                 continue
             expiry = _token_expiry(job) if job is not None else None

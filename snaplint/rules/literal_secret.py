@@ -104,6 +104,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from snaplint.findings.diagnostics import Edit, Finding, Fix
+from snaplint.findings.references import is_ref
 from snaplint.rules._credentials import placeholder_kind, secret_fields, shape
 from snaplint.rules._snap import env_name, was_reference
 
@@ -143,3 +144,50 @@ def check(doc: Any, ctx: Any) -> Iterator[Finding]:
                 safe=False,
             ),
         )
+    yield from _shadowed(doc, ctx)
+
+
+def _shadowed(doc: Any, ctx: Any) -> Iterator[Finding]:
+    """A literal under a secret key that a later duplicate of that key hides from the data: it
+    is still committed. Reported here, so that ignoring duplicate-key cannot hide it."""
+    if getattr(doc, "unique_keys", False):
+        return  # read without libyaml's nodes: it had no duplicate key (and stays fast)
+    root = getattr(doc, "root", None)
+    for path in secret_fields(doc):
+        mapping = _node_at(root, tuple(path[:-1]))
+        values = [
+            v for k, v in getattr(mapping, "value", ()) if getattr(k, "value", None) == path[-1]
+        ]
+        for node in values[:-1]:  # the last one is the data, checked above
+            value = getattr(node, "value", None)
+            if not isinstance(value, str) or value == "" or is_ref(value):
+                continue
+            if placeholder_kind(value, str(path[-1]), ctx.options.get("placeholders", ())):
+                continue
+            line = node.start_mark.line + 1
+            yield Finding(
+                path,
+                f"{path[-1]} is written twice, and its first value (line {line}) is a literal "
+                "secret: the later value wins, but the literal is still committed; remove it",
+            )
+
+
+def _node_at(root: Any, path: tuple[Any, ...]) -> Any:
+    """The YAML node at ``path`` (the last duplicate of a key wins, as in the data)."""
+    node = root
+    for part in path:
+        children = getattr(node, "value", None)
+        if not isinstance(children, list):
+            return None
+        if isinstance(part, int):
+            node = children[part] if 0 <= part < len(children) else None
+        else:
+            found = [
+                v
+                for k, v in children
+                if isinstance(k, object) and getattr(k, "value", None) == part
+            ]
+            node = found[-1] if found else None
+        if node is None:
+            return None
+    return node

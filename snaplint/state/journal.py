@@ -28,6 +28,10 @@ from snaplint.state.codec import JobState, State, StateError, now_iso
 JOURNAL_VERSION = 1
 # an ended job's evidence when its session was stopped by a replace whose start has not run yet
 STOPPED_FOR_REPLACE = "stopped to be replaced; the new session was not started yet"
+# a replace's stop was sent but its answer not recorded (killed in between): the session may be
+# gone, and if it is, it was stopped by the replace — an end no restart policy may keep
+STOP_SENT_FOR_REPLACE = "stop sent for a replace; its answer was not recorded"
+REPLACE_MARKERS = frozenset({STOPPED_FOR_REPLACE, STOP_SENT_FOR_REPLACE})
 STEPS = ("acquire", "start", "update", "stop", "forget")
 PHASES = ("intent", "done", "failed", "evidence", "uncertain")
 
@@ -145,6 +149,8 @@ def fold(state: State, record: Record) -> None:
                 job.protect = record.protect
         elif phase == "failed" and record.ended:
             _ended(job)
+    elif step == "stop" and job is not None and phase == "intent" and record.replacing:
+        job.evidence = STOP_SENT_FOR_REPLACE  # status stays: refresh tells whether it ended
     elif (
         step == "stop"
         and job is not None
