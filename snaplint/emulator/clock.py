@@ -50,7 +50,7 @@ class SimClock:
         self.scale = scale
         self._real0 = time.time()
         self._start = self._real0 if start is None else start
-        self.offset = self._offset0 = offset
+        self.offset = offset
         self._lock = threading.Lock()
 
     def now(self) -> float:
@@ -63,8 +63,9 @@ class SimClock:
             self.offset += seconds
 
     def reset(self) -> None:
+        # back to scaled wall time: the offset a persisted (embedded) clock carries goes too
         with self._lock:
-            self.offset = self._offset0
+            self.offset = 0.0
 
 
 class ManualClock:

@@ -44,6 +44,7 @@ from snaplint.emulator.clock import SimClock
 from snaplint.emulator.engine import Engine
 from snaplint.emulator.faults import FaultConfig, FaultInjector
 from snaplint.emulator.storage import FileStorage
+from snaplint.emulator.tokencheck import embedded_certificates
 
 EMBEDDED_BASE_URL = "http://embedded-emulator.invalid"  # never resolved: the transport answers
 LOCK_TIMEOUT = 60.0
@@ -149,6 +150,7 @@ class EmbeddedEmulator:
                     qps=self._qps,
                     auto_publishers=self._auto_publishers,
                 )
+                engine.app_certificates = embedded_certificates()
                 if "engine" in state:
                     engine.load_state(state["engine"])
                 faults = FaultInjector(FaultConfig.from_dict(state.get("faults", {})))

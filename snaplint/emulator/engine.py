@@ -76,6 +76,7 @@ from snaplint.emulator.sessions import (
     status_of,
 )
 from snaplint.emulator.storage import MemoryStorage, Storage
+from snaplint.emulator.tokencheck import TOKEN_EXPIRED_REASON, check_start_token
 from snaplint.emulator.validation import Reject, invalid
 
 STATE_VERSION = 1
@@ -133,6 +134,7 @@ class Engine(Control):
         self.resources: dict[str, ResourceRecord] = {}
         self.sessions: dict[str, Session] = {}
         self.channels: dict[str, dict[str, Publisher]] = {}
+        self.app_certificates: dict[str, str] = {}  # App ID → certificate (tokencheck.py)
 
     # ------------------------------------------------------------------ persistence
 
@@ -207,7 +209,8 @@ class Engine(Control):
         if now <= s.processed_until:
             return
         end = s.idle_since + s.max_idle if s.idle_since is not None else math.inf
-        horizon = min(now, end)
+        token_end = s.token_expires_at if s.token_expires_at is not None else math.inf
+        horizon = min(now, end, token_end)
         if horizon > s.processed_until:
             publishers = self.channels.get(self._channel_key(s.app_id, s.cname), {})
             video_uids = sorted(
@@ -219,8 +222,11 @@ class Engine(Control):
             if s.capture_interval:
                 capture(s, video_uids, horizon, self.storage, self.capture_cap)
             s.processed_until = horizon
-        if end <= now:
-            end_session(s, end, "idle: no publisher for maxIdleTime")
+        if min(end, token_end) <= now:
+            if token_end < end:
+                end_session(s, token_end, TOKEN_EXPIRED_REASON)
+            else:
+                end_session(s, end, "idle: no publisher for maxIdleTime")
 
     # ------------------------------------------------------------------ helpers
 
@@ -297,6 +303,7 @@ class Engine(Control):
             if record is None or now - issued > RESOURCE_TTL:
                 raise Reject(400, 433, "resource expired")
             v.check_start(mode, cr)
+            token_expiry = check_start_token(self.app_certificates, app_id, cname, uid, cr, now)
             if (
                 record.start_parameter_digest is not None
                 and record.start_parameter_digest != digest(cr)
@@ -310,6 +317,7 @@ class Engine(Control):
                 ):
                     raise Reject(400, 53, "task conflict")
             s = new_session(self._new_sid(), rid, mode, app_id, cname, uid, cr, record, now)
+            s.token_expires_at = token_expiry
             record.sid = s.sid
             self.sessions[s.sid] = s
             self._auto_publish(s, now)

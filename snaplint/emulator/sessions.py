@@ -104,6 +104,7 @@ class Session:
     files_skipped: int = 0
     saw_stream: bool = False
     update_count: int = 0
+    token_expires_at: float | None = None  # verified token (tokencheck.py): the bot leaves then
 
     @property
     def snapshot(self) -> bool:
