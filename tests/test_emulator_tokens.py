@@ -125,3 +125,36 @@ def test_cli_refuses_a_malformed_certificate_without_echoing_it():
     assert result.returncode != 0
     assert "--app-certificate" in result.stderr and "abc123" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_embedded_emulator_verifies_with_the_environment_setting(tmp_path, monkeypatch):
+    from snaplint.emulator.app import Request
+    from snaplint.emulator.embedded import EmbeddedEmulator
+
+    monkeypatch.setenv(ENV_VAR, f"{APP}={CERT}")
+    emu = EmbeddedEmulator(tmp_path / "emulator")
+    auth = {
+        "Authorization": "Basic c25hcGxpbnQtZW11bGF0b3I6c25hcGxpbnQtZW11bGF0b3Itc2VjcmV0",
+        "Content-Type": "application/json;charset=utf-8",
+    }
+    base = f"/v1/apps/{APP}/cloud_recording"
+
+    def start(token: str) -> tuple[int, dict]:
+        body = {"cname": CNAME, "uid": BOT_UID, "clientRequest": {}}
+        acquired = emu.handle(Request("POST", f"{base}/acquire", auth, json.dumps(body).encode()))
+        rid = acquired.body["resourceId"]
+        request = {**snapshot_request(), "token": token}
+        body = {"cname": CNAME, "uid": BOT_UID, "clientRequest": request}
+        path = f"{base}/resourceid/{rid}/mode/individual/start"
+        answer = emu.handle(Request("POST", path, auth, json.dumps(body).encode()))
+        return answer.status, answer.body
+
+    with emu.engine() as engine:
+        now = int(engine.now())
+    wrong = build_rtc_token(APP, CERT, "elsewhere", int(BOT_UID), "publisher", 3600, 3600)
+    status, body = start(wrong)
+    assert (status, body["code"]) == (400, 110) and "channel" in body["reason"]
+    good = build_rtc_token(APP, CERT, CNAME, int(BOT_UID), "publisher", 3600, 3600, issue_ts=now)
+    status, body = start(good)
+    assert status == 200 and body["sid"]
+    assert CERT not in (tmp_path / "emulator" / "state.json").read_text()
