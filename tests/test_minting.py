@@ -67,3 +67,22 @@ def test_minter_settings(tmp_path):
     credentials.chmod(0o644)
     minter, why = minter_for(env)
     assert minter is None and "chmod 600" in why and CERT not in why
+
+
+def test_a_minted_token_anywhere_but_the_token_field_is_a_plan_error():
+    from types import SimpleNamespace
+
+    from snaplint.operations.minting import minting_problem
+
+    def job(spec):
+        return SimpleNamespace(name="j", source="j.yaml", document=0, spec=lambda: spec)
+
+    env = {"AGORA_APP_CERTIFICATE": CERT}
+    assert minting_problem(job({"clientRequest": {"token": "${agora:rtc-token}"}}), env) == []
+    (problem,) = minting_problem(
+        job({"clientRequest": {"storageConfig": {"secretKey": "${agora:rtc-token}"}}}), env
+    )
+    assert "only valid as clientRequest.token" in problem.message
+    assert problem.path == ("spec", "clientRequest", "storageConfig", "secretKey")
+    (problem,) = minting_problem(job({"clientRequest": {"token": "${agora:rtc-token}"}}), {})
+    assert "AGORA_APP_CERTIFICATE" in problem.message

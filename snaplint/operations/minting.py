@@ -128,7 +128,13 @@ def minting_problem(job: Any, env: Mapping[str, str]) -> list[Any]:
     """A plan error for a job that asks for a minted token the settings cannot make."""
     from snaplint.plan.jobs import JobProblem
 
-    if not wants_minted_token(job.spec()):
+    spec = job.spec()
+    elsewhere = [p for p in _minted_paths(spec) if p != ("clientRequest", "token")]
+    if elsewhere:
+        where = ".".join(str(part) for part in elsewhere[0])
+        message = f"job {job.name}: ${{agora:rtc-token}} is only valid as clientRequest.token (found at {where})"
+        return [JobProblem(message, job.source, job.document, ("spec", *elsewhere[0]), job.name)]
+    if not wants_minted_token(spec):
         return []
     _, why = minter_for(env)
     if why is None:
@@ -146,3 +152,18 @@ def mark_minted(spec: dict[str, Any], env: Mapping[str, str]) -> None:
 
     if isinstance(marker, dict) and marker.get(SENSITIVE_REF) == MINTED_REF:
         marker["validity"] = validity_text(validity_seconds(env))
+
+
+def _minted_paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where ``${agora:rtc-token}`` appears (iteratively: specs can be deep)."""
+    found: list[tuple[Any, ...]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [(path, data)]
+    while stack:
+        p, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*p, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*p, i), v) for i, v in enumerate(node))
+        elif is_minted_token(node):
+            found.append(p)
+    return sorted(found, key=str)

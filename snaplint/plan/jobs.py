@@ -259,7 +259,7 @@ def fingerprint(job: Job, salt: str, env: Mapping[str, str]) -> Fingerprint:
         problems.extend(_coerce_resolved(job, spec, resolved))
     for path in list(_secret_leaves(spec)):
         value = _get(spec, path)
-        if refs.is_minted_token(value):
+        if refs.is_minted_token(value) and path == ("clientRequest", "token"):
             # minted at each start: nothing to hash, and no change between plans
             _set(spec, path, sensitive(MINTED, MINTED_REF))
             continue
