@@ -19,7 +19,6 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +84,10 @@ class Minter:
             self.validity,
             issue_ts=now,
         )
-        expires = datetime.fromtimestamp(now + self.validity, UTC)
-        return token, expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+        from snaplint.state.codec import iso_of_ms
+
+        # the state's time format, so that it compares with its other times as text
+        return token, str(iso_of_ms((now + self.validity) * 1000))
 
     def request(
         self, request: Mapping[str, Any], session: Mapping[str, str]
