@@ -77,10 +77,15 @@ spec:
 None.
 
 ## Source
-API-26 start (`token`: the RTC token of the recorded channel); ERR-old (code 110, token
-invalid); the token workflow page (a token is minted for one channel and uid). That the token
-must be minted for the recording bot's own uid is standard RTC-token behaviour, not spelled out in
-the Cloud Recording pages (reference §2.3).
+Cloud Recording API reference, start
+(https://docs.agora.io/en/cloud-recording/rest-api/start, updated 2026-06-17): `token` is the RTC
+token of the recorded channel. Common errors
+(https://docs.agora.io/en/cloud-recording/reference/common-errors, 2022-07 to 2026-06): code 110,
+token invalid. Authentication workflow
+(https://docs.agora.io/en/realtime-media/cloud-recording/build/set-up-authentication/authentication-workflow):
+a token is minted for one channel and one uid. That it must be the recording bot's own uid is
+standard RTC-token behaviour, not spelled out in the Cloud Recording pages. Same in every
+revision.
 """
 
 from __future__ import annotations
