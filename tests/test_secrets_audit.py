@@ -23,6 +23,7 @@ Runs on the file backend and on PostgreSQL.
 from __future__ import annotations
 
 import base64
+import re
 import signal
 import uuid
 from pathlib import Path
@@ -32,6 +33,7 @@ import pytest
 
 from snaplint.report import REPORTERS
 from tests.e2e_project import Project
+from tests.emulator_fixtures import APP as E2E_APP
 from tests.emulator_fixtures import running_emulator
 from tests.pg_server import PASSWORD as PG_PASSWORD
 
@@ -313,3 +315,65 @@ def test_no_secret_appears_in_any_output_state_plan_or_journal(audit: Audit):
     found = [(where, leaks(text)) for where, text in searched if leaks(text)]
     assert found == [], found
     assert len(p.running()) == 4
+
+
+# -- minted tokens (issue 16, point 1) ---------------------------------------------------------
+
+APP_CERTIFICATE = "a0d1b2c3e4f5a6b7c8d9e0f1a2b3c4d5"
+MINTED = re.compile(r"00[67][A-Za-z0-9+/=_-]{40,}")  # any 006/007 token, whatever it holds
+
+
+def test_minted_tokens_and_the_app_certificate_appear_nowhere(audit: Audit):
+    p = audit.p
+    # the emulator verifies tokens for the project's App ID: a session proves the token right
+    p.emu.server.app.engine.app_certificates = {E2E_APP: APP_CERTIFICATE}
+    for i, name in enumerate(("alpha", "beta")):
+        audit.job(name, f"chan-{name}", str(910001 + i))
+        manifest = p.root / "jobs" / f"{name}.yaml"
+        manifest.write_text(
+            manifest.read_text().replace("${env:AUDIT_RTC_TOKEN}", "${agora:rtc-token}")
+        )
+        p.emu.publish("1001", cname=f"chan-{name}")
+
+    audit.run("lint", "--no-cache", "jobs")  # known later: no finding
+    out = audit.run("plan", expect=1)  # no certificate: a plan error naming the variable
+    assert "AGORA_APP_CERTIFICATE" in out and "alpha" in out
+
+    p.env["AGORA_APP_CERTIFICATE"] = APP_CERTIFICATE
+    out = audit.run("plan", "--detailed-exitcode", expect=2)
+    assert "token" in out and "(minted at start, valid 24h)" in out
+    out = audit.run("plan", env={"SNAPLINT_RTC_TOKEN_VALIDITY": "2h"}, expect=None)
+    assert "(minted at start, valid 2h)" in out
+    out = audit.run("plan", env={"SNAPLINT_RTC_TOKEN_VALIDITY": "25h"}, expect=1)
+    assert "SNAPLINT_RTC_TOKEN_VALIDITY" in out
+    audit.run("plan", "--json")
+    audit.run("plan", "--out", "minted.plan")
+    audit.run("show", "--json", "minted.plan")
+    audit.run("apply", "minted.plan")
+    for name in ("alpha", "beta"):
+        assert p.one_running(f"chan-{name}")  # the emulator accepted the minted token
+    if audit.backend == "file":  # state records only the expiry
+        assert p.state()["jobs"]["alpha"]["tokenExpiresAt"].endswith("Z")
+    audit.run("state", "show", "alpha")
+    audit.run("show")
+    # a killed apply leaves its journal, with the start intent of a fresh token
+    audit.job("gamma", "chan-gamma", "910003")
+    gamma = p.root / "jobs" / "gamma.yaml"
+    gamma.write_text(gamma.read_text().replace("${env:AUDIT_RTC_TOKEN}", "${agora:rtc-token}"))
+    code, _, _ = p.run_process(
+        "apply", "--auto-approve", env={"SNAPLINT_TEST_CRASH_AT": "before-state-write"}
+    )
+    assert code == -signal.SIGKILL
+    journal = [text for where, text in audit.everything() if "journal" in where]
+    assert journal and any(
+        "tokenExpiresAt" in text or "token_expires_at" in text for text in journal
+    )
+    audit.run("apply", "--auto-approve")
+    audit.run("destroy", "--auto-approve")
+
+    found = [
+        (where, "minted token" if MINTED.search(text) else "App Certificate")
+        for where, text in audit.everything()
+        if MINTED.search(text) or any(v in text for v in variants(APP_CERTIFICATE))
+    ]
+    assert found == [], found

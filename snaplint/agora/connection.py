@@ -45,6 +45,7 @@ ENV_ENDPOINT = "SNAPLINT_API_ENDPOINT"
 ENV_REGION = "SNAPLINT_API_REGION"
 ENV_CUSTOMER_ID = "AGORA_CUSTOMER_ID"
 ENV_CUSTOMER_SECRET = "AGORA_CUSTOMER_SECRET"
+ENV_APP_CERTIFICATE = "AGORA_APP_CERTIFICATE"  # signs ${agora:rtc-token} tokens (never sent)
 ENV_CREDENTIALS_FILE = "SNAPLINT_CREDENTIALS_FILE"
 
 
@@ -90,8 +91,8 @@ def default_credentials_file(env: Mapping[str, str]) -> Path | None:
     return Path(base) / "snaplint" / "credentials" if base else None
 
 
-def read_credentials_file(path: Path) -> Credentials | None:
-    """Credentials from a ``KEY=VALUE`` file that only its owner can read; None if absent."""
+def _read_values(path: Path) -> dict[str, str] | None:
+    """The ``KEY=VALUE`` lines of a file only its owner can read; None if absent."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -110,12 +111,30 @@ def read_credentials_file(path: Path) -> Credentials | None:
         if not sep:
             raise ConnectionConfigError(f"{path}:{number}: expected KEY=VALUE")  # no value echoed
         values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def read_credentials_file(path: Path) -> Credentials | None:
+    """Credentials from a ``KEY=VALUE`` file that only its owner can read; None if absent."""
+    values = _read_values(path)
+    if values is None:
+        return None
     cid, secret = values.get(ENV_CUSTOMER_ID), values.get(ENV_CUSTOMER_SECRET)
     if not cid or not secret:
         raise ConnectionConfigError(
             f"{path} must set both {ENV_CUSTOMER_ID} and {ENV_CUSTOMER_SECRET}"
         )
     return Credentials.of(cid, secret)
+
+
+def app_certificate(env: Mapping[str, str], credentials_file: Path | None = None) -> str | None:
+    """The App Certificate that signs minted RTC tokens: ``AGORA_APP_CERTIFICATE``, else the
+    same key in the credentials file (which then needs no customer credentials for it)."""
+    if env.get(ENV_APP_CERTIFICATE):
+        return env[ENV_APP_CERTIFICATE]
+    path = credentials_file or default_credentials_file(env)
+    values = _read_values(path) if path is not None else None
+    return (values or {}).get(ENV_APP_CERTIFICATE) or None
 
 
 def _credentials(env: Mapping[str, str], credentials_file: Path | None) -> Credentials | None:

@@ -39,6 +39,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="accept only these App IDs (default: any 32-hex ID)",
     )
     p.add_argument(
+        "--app-certificate",
+        action="append",
+        default=[],
+        metavar="APPID=CERT",
+        help="verify RTC tokens at start for this App ID (repeatable; also "
+        "SNAPLINT_EMULATOR_APP_CERTIFICATE=APPID=CERT[,…], which keeps it out of the process list)",
+    )
+    p.add_argument(
         "--auto-publishers",
         action="store_true",
         help="explicitly subscribed video UIDs publish automatically (as in embedded mode)",
@@ -173,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
     from snaplint.emulator.app import is_loopback
     from snaplint.emulator.sender import shown_url
     from snaplint.emulator.server import EmulatorServer
+    from snaplint.emulator.tokencheck import certificates_from_env, parse_certificates
 
     if args.time_scale < 0:
         raise UsageError("emulator: --time-scale must be ≥ 0")
@@ -210,6 +219,11 @@ def run(args: argparse.Namespace) -> int:
         notify_retry_delays=tuple(args.notify_retry * 2**n for n in range(3)),
     )
     try:
+        certificates = {**certificates_from_env(), **parse_certificates(args.app_certificate)}
+    except ValueError as exc:
+        raise UsageError(f"emulator: --app-certificate: {exc}") from None
+    app.engine.app_certificates = certificates
+    try:
         server = EmulatorServer(app, args.host, args.port)
     except OSError as exc:
         raise UsageError(
@@ -230,6 +244,9 @@ def run(args: argparse.Namespace) -> int:
         )
     apps = ", ".join(args.app_id) if args.app_id else f"any 32-hex App ID (e.g. {DEFAULT_APP_ID})"
     print(f"  App IDs: {apps}", file=out)
+    if certificates:
+        verified = ", ".join(sorted(certificates))
+        print(f"  RTC tokens verified at start for: {verified} (certificates not shown)", file=out)
     qps = f"{args.qps:g}/s per App ID" if args.qps else "no limit"
     print(
         f"  screenshots: {storage}   rate limit: {qps}   time scale: {args.time_scale:g}x", file=out

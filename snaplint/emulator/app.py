@@ -11,6 +11,11 @@ limit per App ID (``429 {"message": "API rate limit exceeded"}``), injected faul
 body (``400 {code 8}``), then the engine.
 
 Control API under ``/_emulator/`` (no auth, loopback clients only): see ``docs/emulator.md``.
+Every control value is checked (type, finite, range: ``bodies.py``) and refused with
+``400 {"error": …}``; every body is parsed with depth and size limits. Methods the service has
+no route for (HEAD, OPTIONS, TRACE …) get its documented ``404 {"message": "no Route matched
+with those values"}``. :meth:`EmulatorApp.handle` never raises: an emulator bug is logged and
+answered ``500`` JSON.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from snaplint.emulator.bodies import BodyError, flag, number, parse_json
+from snaplint.emulator.clock import check_advance
 from snaplint.emulator.engine import Engine, Reply
 from snaplint.emulator.faults import FaultConfig, FaultInjector
 from snaplint.emulator.notifier import media_switches, notifier_stats, report_details
@@ -57,6 +64,30 @@ API_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(rf"{_SESSION}/updateLayout$"), "updateLayout"),
     ("POST", re.compile(rf"{_SESSION}/stop$"), "stop"),
     ("GET", re.compile(r"^/v1/ncs/ip$"), "ncsIp"),
+]
+
+# (method, path under /_emulator/ with {placeholders}) of every control route: the table the
+# docs and the malformed-body test walk (a test proves each one is routed)
+CONTROL_ROUTES: list[tuple[str, str]] = [
+    ("GET", "health"),
+    ("GET", "config"),
+    ("PATCH", "config"),
+    ("GET", "sessions"),
+    ("GET", "sessions/{sid}"),
+    ("POST", "sessions/{sid}/failover"),
+    ("GET", "channels"),
+    ("GET", "apps/{app}/channels/{cname}/publishers"),
+    ("POST", "apps/{app}/channels/{cname}/publishers"),
+    ("DELETE", "apps/{app}/channels/{cname}/publishers/{uid}"),
+    ("GET", "clock"),
+    ("POST", "clock/advance"),
+    ("GET", "faults"),
+    ("PUT", "faults"),
+    ("PATCH", "faults"),
+    ("DELETE", "faults"),
+    ("GET", "requests"),
+    ("DELETE", "requests"),
+    ("POST", "reset"),
 ]
 
 
@@ -130,11 +161,15 @@ class EmulatorApp:
     # ------------------------------------------------------------------ entry point
 
     def handle(self, req: Request) -> Response:
-        parts = urlsplit(req.target)
-        path = parts.path
-        if path == "/_emulator" or path.startswith("/_emulator/"):
-            return self._control(req, path, parse_qs(parts.query))
-        return self._api(req, path)
+        try:
+            parts = urlsplit(req.target)
+            path = parts.path
+            if path == "/_emulator" or path.startswith("/_emulator/"):
+                return self._control(req, path, parse_qs(parts.query))
+            return self._api(req, path)
+        except Exception:  # an emulator bug: in the log, a JSON 500 for the client
+            log.exception("emulator error on %s", req.method)
+            return Response(500, {"code": 500, "reason": "internal_error"})
 
     # ------------------------------------------------------------------ API
 
@@ -196,9 +231,9 @@ class EmulatorApp:
         body: Any = None
         if req.method == "POST":
             try:
-                body = json.loads(req.body.decode("utf-8")) if req.body else None
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                return Response(400, {"code": 8, "reason": "invalid JSON body"})
+                body = parse_json(req.body) if req.body else None
+            except BodyError as exc:
+                return Response(400, {"code": 8, "reason": f"invalid JSON body: {exc}"})
             if body is None:
                 return Response(400, {"code": 2, "reason": "the request body is required"})
         e = self.engine
@@ -233,9 +268,9 @@ class EmulatorApp:
             return Response(403, {"error": "the control API only answers loopback clients"})
         segments = [unquote(p) for p in path.split("/")[2:] if p != ""]
         try:
-            body = json.loads(req.body.decode("utf-8")) if req.body else {}
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return Response(400, {"error": "the body must be JSON"})
+            body = parse_json(req.body) if req.body else {}
+        except BodyError as exc:
+            return Response(400, {"error": f"the body must be JSON: {exc}"})
         try:
             return Response(200, self._control_route(req.method, segments, query, body))
         except ControlError as exc:
@@ -277,12 +312,15 @@ class EmulatorApp:
                     raise ControlError(
                         400, 'body must be {"uid": "1001", "video": true, "audio": true}'
                     )
+                uid = body["uid"]
+                if isinstance(uid, bool) or not isinstance(uid, str | int):
+                    raise ControlError(400, "uid must be a string or an integer")
                 return e.add_publisher(
                     app,
                     cname,
-                    str(body["uid"]),
-                    video=bool(body.get("video", True)),
-                    audio=bool(body.get("audio", True)),
+                    str(uid),
+                    video=flag(body.get("video", True), "video"),
+                    audio=flag(body.get("audio", True), "audio"),
                 )
             case ("PATCH", ["apps", app, "channels", cname, "publishers", uid]):
                 try:
@@ -305,9 +343,11 @@ class EmulatorApp:
                 return {"now": e.tick()}
             case ("POST", ["clock", "advance"]):
                 seconds = body.get("seconds") if isinstance(body, dict) else None
-                if not isinstance(seconds, int | float) or seconds < 0:
-                    raise ControlError(400, 'body must be {"seconds": N} with N ≥ 0')
-                return {"now": e.advance(float(seconds))}
+                try:
+                    seconds = check_advance(seconds)  # type: ignore[arg-type]
+                except ValueError as exc:
+                    raise ControlError(400, f'body must be {{"seconds": N}}: {exc}') from None
+                return {"now": e.advance(seconds)}
             case ("GET", ["faults"]):
                 return self.faults.config.to_dict()
             case ("PUT", ["faults"]):
@@ -328,6 +368,7 @@ class EmulatorApp:
                 return []
             case ("POST", ["reset"]):
                 e.reset()
+                e.clock.reset()  # undo every advance, as a restart would
                 self.faults.configure(FaultConfig())
                 with self._log_lock:
                     self.requests.clear()
@@ -350,16 +391,35 @@ class EmulatorApp:
         if not isinstance(body, dict):
             raise ControlError(400, "body must be a JSON object")
         e = self.engine
-        setters: dict[str, Callable[[Any], None]] = {
-            "qps": lambda x: setattr(e, "qps", float(x) if x else None),
-            "failoverRecovery": lambda x: setattr(e, "failover_recovery", float(x)),
-            "maxSessions": lambda x: setattr(e, "max_sessions", int(x) if x is not None else None),
-            "autoPublishers": lambda x: setattr(e, "auto_publishers", bool(x)),
-            "captureCap": lambda x: setattr(e, "capture_cap", int(x)),
+        # each value → (engine attribute, the checked value); null turns qps/maxSessions off
+        checks: dict[str, Callable[[Any], tuple[str, Any]]] = {
+            "qps": lambda x: ("qps", _qps(x)),
+            "failoverRecovery": lambda x: (
+                "failover_recovery",
+                float(number(x, "failoverRecovery", maximum=86400)),
+            ),
+            "maxSessions": lambda x: (
+                "max_sessions",
+                None if x is None else number(x, "maxSessions", maximum=10**6, integer=True),
+            ),
+            "autoPublishers": lambda x: ("auto_publishers", flag(x, "autoPublishers")),
+            "captureCap": lambda x: (
+                "capture_cap",
+                number(x, "captureCap", minimum=1, maximum=10**6, integer=True),
+            ),
         }
-        unknown = set(body) - set(setters)
+        unknown = set(body) - set(checks)
         if unknown:
             raise ControlError(400, f"unknown settings: {', '.join(sorted(unknown))}")
-        for key, value in body.items():
-            setters[key](value)
+        # check all before setting any, so a refused PATCH changes nothing
+        changes = [checks[key](value) for key, value in body.items()]
+        for attribute, value in changes:
+            setattr(e, attribute, value)
         return self._config_view()
+
+
+def _qps(value: Any) -> float | None:
+    """The QPS limit from a control value: null or 0 turn it off, otherwise > 0."""
+    if value is None or (value == 0 and not isinstance(value, bool)):
+        return None
+    return float(number(value, "qps", maximum=1e6, exclusive_minimum=True))

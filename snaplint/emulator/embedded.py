@@ -52,6 +52,7 @@ from snaplint.emulator.engine import Engine
 from snaplint.emulator.faults import FaultConfig, FaultInjector
 from snaplint.emulator.notifier import Collector
 from snaplint.emulator.storage import FileStorage
+from snaplint.emulator.tokencheck import embedded_certificates
 
 log = logging.getLogger("snaplint.emulator")
 Deliver = Callable[[Sequence[tuple[str, bytes]]], None]
@@ -167,6 +168,7 @@ class EmbeddedEmulator:
                     qps=self._qps,
                     auto_publishers=self._auto_publishers,
                 )
+                engine.app_certificates = embedded_certificates()
                 if "engine" in state:
                     engine.load_state(state["engine"])
                 engine.notifier = collector

@@ -79,6 +79,7 @@ from snaplint.emulator.sessions import (
     status_of,
 )
 from snaplint.emulator.storage import MemoryStorage, Storage
+from snaplint.emulator.tokencheck import TOKEN_EXPIRED_REASON, check_start_token
 from snaplint.emulator.validation import Reject, invalid
 
 STATE_VERSION = 1
@@ -137,6 +138,7 @@ class Engine(Announce, Control):
         self.sessions: dict[str, Session] = {}
         self.channels: dict[str, dict[str, Publisher]] = {}
         self.notifier: Notifier | None = None  # hears every notification (notifier.py)
+        self.app_certificates: dict[str, str] = {}  # App ID → certificate (tokencheck.py)
 
     # ------------------------------------------------------------------ persistence
 
@@ -212,7 +214,8 @@ class Engine(Announce, Control):
         if now <= s.processed_until and not starting:
             return
         end = s.idle_since + s.max_idle if s.idle_since is not None else math.inf
-        horizon = min(now, end)
+        token_end = s.token_expires_at if s.token_expires_at is not None else math.inf
+        horizon = min(now, end, token_end)
         if horizon > s.processed_until or starting:
             publishers = self.channels.get(self._channel_key(s.app_id, s.cname), {})
             video_uids = self._video_uids(s)
@@ -230,8 +233,12 @@ class Engine(Announce, Control):
 
                 capture(s, video_uids, horizon, self.storage, self.capture_cap, on_file)
             s.processed_until = horizon
-        if end <= now:
-            self._end(s, end, "idle: no publisher for maxIdleTime", LEAVE_IDLE, 0)
+        if min(end, token_end) <= now:
+            if token_end < end:
+                # the bot leaves the channel when its token expires (leaveChannel: 16)
+                self._end(s, token_end, TOKEN_EXPIRED_REASON, LEAVE_CLIENT, 0)
+            else:
+                self._end(s, end, "idle: no publisher for maxIdleTime", LEAVE_IDLE, 0)
 
     # ------------------------------------------------------------------ helpers
 
@@ -308,6 +315,7 @@ class Engine(Announce, Control):
             if record is None or now - issued > RESOURCE_TTL:
                 raise Reject(400, 433, "resource expired")
             v.check_start(mode, cr)
+            token_expiry = check_start_token(self.app_certificates, app_id, cname, uid, cr, now)
             if (
                 record.start_parameter_digest is not None
                 and record.start_parameter_digest != digest(cr)
@@ -321,6 +329,7 @@ class Engine(Announce, Control):
                 ):
                     raise Reject(400, 53, "task conflict")
             s = new_session(self._new_sid(), rid, mode, app_id, cname, uid, cr, record, now)
+            s.token_expires_at = token_expiry
             record.sid = s.sid
             self.sessions[s.sid] = s
             self._auto_publish(s, now)

@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from typing import Any, Literal
 
+from snaplint.emulator.bodies import number, obj, text
+
 When = Literal["before", "after"]
 ENDPOINTS = ("acquire", "start", "query", "update", "updateLayout", "stop")
 
@@ -114,43 +116,44 @@ class FaultConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultConfig:
-        if not isinstance(data, dict):
-            raise ValueError("faults must be a JSON object")
+        """A config from its JSON form; ``ValueError`` naming the first wrong value (each
+        value typed, finite and in range, so a fault spec can never break ``decide``)."""
+        data = dict(obj(data, "faults"))
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
-        data = dict(data)
-        try:
-            data["errors"] = {
-                _endpoint(k): ErrorFault(**_rate_checked(e))
-                for k, e in data.get("errors", {}).items()
-            }
-            data["drops"] = {
-                _endpoint(k): DropFault(**_rate_checked(d))
-                for k, d in data.get("drops", {}).items()
-            }
-            config = cls(**data)
-        except TypeError as exc:
-            raise ValueError(f"invalid fault settings: {exc}") from None
-        for fault in [*config.errors.values(), *config.drops.values()]:
-            if fault.when not in ("before", "after"):
-                raise ValueError(f"'when' must be before or after (got {fault.when!r})")
-        if not 0 <= config.rate_429 <= 1:
-            raise ValueError("rate_429 must be between 0 and 1")
-        for name in ("notify_drop_rate", "notify_duplicate_rate", "notify_reorder_rate"):
-            rate = getattr(config, name)
-            if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
-                raise ValueError(f"{name} must be between 0 and 1 (got {rate!r})")
-        if not isinstance(config.notify_hold, bool):
-            raise ValueError(f"notify_hold must be true or false (got {config.notify_hold!r})")
-        if config.uploading_status not in (None, "uploaded", "backuped", "unknown"):
+        for key in ("latency_ms", "latency_jitter_ms"):
+            if key in data:
+                data[key] = float(number(data[key], key, maximum=MAX_LATENCY_MS))
+        if "burst_429" in data:
+            data["burst_429"] = number(data["burst_429"], "burst_429", maximum=10**9, integer=True)
+        if "rate_429" in data:
+            data["rate_429"] = float(number(data["rate_429"], "rate_429", maximum=1))
+        if data.get("retry_after") is not None:
+            data["retry_after"] = float(number(data["retry_after"], "retry_after", maximum=86400))
+        if data.get("seed") is not None:
+            number(data["seed"], "seed", minimum=-(2**63), maximum=2**63, integer=True)
+        for key in ("notify_drop_rate", "notify_duplicate_rate", "notify_reorder_rate"):
+            if key in data:
+                data[key] = float(number(data[key], key, maximum=1))
+        if "notify_hold" in data and not isinstance(data["notify_hold"], bool):
+            raise ValueError(f"notify_hold must be true or false (got {data['notify_hold']!r})")
+        status = data.get("uploading_status")
+        if status not in (None, "uploaded", "backuped", "unknown"):
             raise ValueError("uploading_status must be uploaded, backuped or unknown")
-        return config
+        data["errors"] = {
+            _endpoint(k): _error_fault(k, e)
+            for k, e in obj(data.get("errors", {}), "errors").items()
+        }
+        data["drops"] = {
+            _endpoint(k): _drop_fault(k, d) for k, d in obj(data.get("drops", {}), "drops").items()
+        }
+        return cls(**data)
 
     def merged(self, patch: dict[str, Any]) -> FaultConfig:
         """A copy with the keys of ``patch`` replaced (``errors``/``drops`` merge per endpoint)."""
         data = self.to_dict()
-        for key, value in patch.items():
+        for key, value in obj(patch, "faults").items():
             if key in ("errors", "drops") and isinstance(value, dict):
                 merged = dict(data.get(key, {}))
                 for endpoint, spec in value.items():
@@ -164,19 +167,46 @@ class FaultConfig:
         return FaultConfig.from_dict(data)
 
 
+_ERROR_KEYS = frozenset(ErrorFault.__dataclass_fields__)
+_DROP_KEYS = frozenset(DropFault.__dataclass_fields__)
+MAX_LATENCY_MS = 600_000.0  # ten minutes: longer than any client waits
+
+
 def _endpoint(name: str) -> str:
     if name != "*" and name not in ENDPOINTS:
         raise ValueError(f"unknown endpoint {name!r} (one of {', '.join(ENDPOINTS)} or *)")
     return name
 
 
-def _rate_checked(spec: Any) -> dict[str, Any]:
-    if not isinstance(spec, dict):
-        raise ValueError("each fault must be an object with a 'rate'")
-    rate = spec.get("rate")
-    if not isinstance(rate, int | float) or not 0 <= rate <= 1:
-        raise ValueError(f"fault rate must be between 0 and 1 (got {rate!r})")
+def _common(endpoint: str, spec: Any, keys: frozenset[str]) -> dict[str, Any]:
+    spec = dict(obj(spec, f"the fault for {endpoint}"))
+    unknown = set(spec) - keys
+    if unknown:
+        raise ValueError(f"unknown keys in the fault for {endpoint}: {', '.join(sorted(unknown))}")
+    if "rate" not in spec:
+        raise ValueError(f"the fault for {endpoint} needs a 'rate'")
+    spec["rate"] = float(number(spec["rate"], f"{endpoint}.rate", maximum=1))
+    when = spec.get("when", "before")
+    if when not in ("before", "after"):
+        raise ValueError(f"'when' must be before or after (got {when!r})")
+    if spec.get("count") is not None:
+        number(spec["count"], f"{endpoint}.count", maximum=10**9, integer=True)
     return spec
+
+
+def _error_fault(endpoint: str, spec: Any) -> ErrorFault:
+    spec = _common(endpoint, spec, _ERROR_KEYS)
+    if spec.get("status") is not None:
+        number(spec["status"], f"{endpoint}.status", minimum=100, maximum=599, integer=True)
+    if spec.get("code") is not None:
+        number(spec["code"], f"{endpoint}.code", minimum=-(2**31), maximum=2**31, integer=True)
+    if spec.get("reason") is not None:
+        text(spec["reason"], f"{endpoint}.reason")
+    return ErrorFault(**spec)
+
+
+def _drop_fault(endpoint: str, spec: Any) -> DropFault:
+    return DropFault(**_common(endpoint, spec, _DROP_KEYS))
 
 
 def parse_error_spec(text: str) -> tuple[str, dict[str, Any]]:

@@ -9,6 +9,11 @@
 A ticker thread calls ``engine.tick()`` every ``tick_interval`` seconds so that screenshots and
 idle timeouts happen on time even when nobody sends a request. Dropped-connection faults close
 the socket without writing a byte, which clients see as a connection reset.
+
+Every request gets a JSON answer: a ``Content-Length`` that is not a non-negative integer is
+``400``, one above :data:`MAX_BODY` ``413`` (the body is not read, the connection closed); HEAD,
+OPTIONS and TRACE go through the app like any method (the service has no route for them: its
+JSON 404), HEAD without the body.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from snaplint.emulator.app import EmulatorApp, Request
+from snaplint.emulator.app import EmulatorApp, Request, Response
+from snaplint.emulator.bodies import MAX_BODY_BYTES
 
 log = logging.getLogger("snaplint.emulator")
-MAX_BODY = 1024 * 1024
+MAX_BODY = MAX_BODY_BYTES
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -35,9 +41,16 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isascii() or not declared.isdigit():
+            # the body's end is unknown: answer, then close rather than misread the stream
+            self.close_connection = True
+            self._answer(Response(400, {"error": "Content-Length must be a whole number ≥ 0"}))
+            return
+        length = int(declared) if len(declared) < 20 else MAX_BODY + 1
         if length > MAX_BODY:
-            self.send_error(413)
+            self.close_connection = True
+            self._answer(Response(413, {"error": f"the body is larger than {MAX_BODY} bytes"}))
             return
         body = self.rfile.read(length) if length else b""
         req = Request(
@@ -47,7 +60,9 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             client=self.client_address[0],
         )
-        response = self.server.app.handle(req)
+        self._answer(self.server.app.handle(req))
+
+    def _answer(self, response: Response) -> None:
         if response.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -60,9 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(payload)
+        if self.command != "HEAD":
+            self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _serve
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)

@@ -108,6 +108,7 @@ class Session:
     update_count: int = 0
     receiving: list[str] = field(default_factory=list)  # uids whose video the recorder gets
     notify_seq: int = 0  # payload.sequence of the session's next notification
+    token_expires_at: float | None = None  # verified token (tokencheck.py): the bot leaves then
 
     @property
     def snapshot(self) -> bool:

@@ -3,6 +3,11 @@
 A reference stands for a whole scalar value. Lint leaves it alone (no type or
 range finding on it) unless ``--resolve-env`` substitutes the environment, in
 which case an unset variable is a finding at the reference's position.
+
+``${agora:rtc-token}`` (in ``clientRequest.token``) is a reference too, to a value snaplint
+itself makes: an RTC token minted at each start. :func:`is_ref` is true for it, so lint leaves
+it alone; it names no variable, so :func:`iter_refs`, :func:`ref_name` and environment
+resolution skip it.
 """
 
 from __future__ import annotations
@@ -16,11 +21,21 @@ from snaplint.findings.diagnostics import JsonPath
 
 REF_RE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 _WHOLE = re.compile(rf"^{REF_RE.pattern}$")
+MINTED_TOKEN = "${agora:rtc-token}"
 
 
 def is_ref(value: Any) -> bool:
-    """True when ``value`` is exactly one ``${env:NAME}`` reference."""
-    return isinstance(value, str) and value.startswith("${") and _WHOLE.match(value) is not None
+    """True when ``value`` is exactly one ``${env:NAME}`` reference or ``${agora:rtc-token}``."""
+    return (
+        isinstance(value, str)
+        and value.startswith("${")
+        and (value == MINTED_TOKEN or _WHOLE.match(value) is not None)
+    )
+
+
+def is_minted_token(value: Any) -> bool:
+    """True for ``${agora:rtc-token}``: snaplint mints the token at each start."""
+    return value == MINTED_TOKEN
 
 
 def ref_name(value: str) -> str | None:
@@ -37,8 +52,8 @@ def iter_refs(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
             stack.extend(((*p, k), v) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend(((*p, i), v) for i, v in enumerate(node))
-        elif is_ref(node):
-            yield p, REF_RE.match(node).group(1)  # type: ignore[union-attr]
+        elif isinstance(node, str) and (m := _WHOLE.match(node)) is not None:
+            yield p, m.group(1)
 
 
 def defined(env: Mapping[str, str]) -> dict[str, str]:

@@ -247,6 +247,7 @@ def _execute(
     operation: str,
 ) -> ApplyResult:
     from snaplint.operations.executor import Executor
+    from snaplint.operations.minting import minter_for
     from snaplint.operations.outcomes import (
         FAILED,
         UNTOUCHED,
@@ -269,6 +270,7 @@ def _execute(
         job_work(plan, planned.desired, bodies, planned.live),
         parallelism=settings.effective_parallelism(),
         hooks=progress,
+        minter=minter_for(settings.env)[0],
     )
     interrupted = False
     try:

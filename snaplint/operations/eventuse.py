@@ -133,8 +133,9 @@ def use_events(
             if not selected(job.name) or info is None:
                 continue
             if info.status == ENDED:
-                why = end_reason(store.events(sid=job.sid) if job.sid else [])
-                why = why or token_end_reason(job, now_iso())
+                # a passed token expiry is the most specific reason (the bot's leave says less)
+                why = token_end_reason(job, now_iso())
+                why = why or end_reason(store.events(sid=job.sid) if job.sid else [])
                 if why:
                     live[job.name] = dataclasses.replace(info, detail=f"{why}; {info.detail}")
             elif job.status == UNTRACKED and info.sid is None and client is not None:

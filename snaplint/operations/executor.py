@@ -92,8 +92,10 @@ class Executor:
         parallelism: int = DEFAULT_PARALLELISM,
         hooks: Progress | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        minter: Any = None,  # operations.minting.Minter: ${agora:rtc-token} → a fresh token
     ) -> None:
         self.client = client
+        self.minter = minter
         self.journal = journal
         self.state = state
         self.work = {w.name: w for w in work}
@@ -391,7 +393,13 @@ class Executor:
         resourceId is no longer usable so that the caller acquires a fresh one."""
         self.hooks.step(c.name, c.action, "start")
         base = {"session": session, "resource_id": resource_id, "replacing": replacing}
-        self.record(Record(c.name, "start", "intent", spec=d.spec, protect=d.protect, **base))
+        request = spec.get("clientRequest") or {}
+        expires = None  # minted here, so the token exists only in this call's body
+        if self.minter is not None:
+            request, expires = self.minter.request(request, session)
+        intent = Record(c.name, "start", "intent", spec=d.spec, protect=d.protect, **base)
+        intent.token_expires_at = expires
+        self.record(intent)
         crash_point("after-start-intent", c.name)
         try:
             result = self.client.start(
@@ -400,7 +408,7 @@ class Executor:
                 session["mode"],
                 session["cname"],
                 session["uid"],
-                spec.get("clientRequest") or {},
+                request,
             )
         except Exception as exc:
             crash_point("after-start", c.name)

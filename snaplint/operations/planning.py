@@ -293,6 +293,7 @@ def targeted(name: str, options: PlanOptions) -> bool:
 def desire(
     settings: Settings, project: Project, salt: str
 ) -> tuple[list[Desired], list[Diagnostic]]:
+    from snaplint.operations.minting import mark_minted, minting_problem
     from snaplint.plan.changes import Desired
     from snaplint.plan.jobs import fingerprint
 
@@ -300,9 +301,11 @@ def desire(
     diagnostics: list[Diagnostic] = [_problem(p) for p in project.problems]
     for job in project.jobs:
         fp = fingerprint(job, salt, settings.env)
-        if fp.problems:
-            diagnostics.extend(_problem(p) for p in fp.problems)
+        problems = [*fp.problems, *minting_problem(job, settings.env)]
+        if problems:
+            diagnostics.extend(_problem(p) for p in problems)
             continue
+        mark_minted(fp.spec, settings.env)
         desired.append(
             Desired(
                 job.name,

@@ -27,6 +27,8 @@ def paint(text: str, code: str | None, color: bool) -> str:
 def value_text(value: Any) -> str:
     """A value as HCL-ish text: strings quoted, lists and maps inline, secrets hidden."""
     if jobs.is_sensitive(value):
+        if value.get(jobs.SENSITIVE_REF) == jobs.MINTED_REF:
+            return f"(minted at start, valid {value.get('validity') or '24h'})"
         return SENSITIVE_TEXT
     if value is MISSING or value is None:
         return "null"

@@ -1,4 +1,4 @@
-"""When does an Agora RTC token expire? (not a rule)
+"""When does an Agora RTC token expire, and for which channel and uid was it minted? (not a rule)
 
 Decodes the two token formats Agora's token builders produce, without the App Certificate (the
 expiry is not encrypted, only signed):
@@ -20,6 +20,7 @@ import base64
 import binascii
 import struct
 import zlib
+from typing import Any
 
 _RTC_SERVICE = 1
 _JOIN_CHANNEL = 1
@@ -98,3 +99,52 @@ def _expiry_007(token: str) -> int | None:
         reader.string()  # channel name
         reader.string()  # uid
     return min(candidates) if candidates else None
+
+
+# A token's binding: ("crc", crc32(channel), crc32(uid)) for 006, which keeps only checksums, or
+# ("names", ((channel, uid), ...)) for 007, uid "" meaning any uid (minted for uid 0).
+Binding = tuple[str, Any, Any]
+
+
+def token_binding(token: str) -> Binding | None:
+    """For which channel and uid the token was minted, or None if unknown."""
+    try:
+        if token.startswith("006") and len(token) > 35:
+            content = _Reader(_b64(token[35:]))
+            content.string()  # signature
+            return ("crc", content.take("<I"), content.take("<I"))
+        if token.startswith("007"):
+            return ("names", _names_007(token), None)
+    except (ValueError, binascii.Error, zlib.error, struct.error, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _names_007(token: str) -> tuple[tuple[str, str], ...]:
+    reader = _Reader(zlib.decompress(_b64(token[3:])))
+    reader.string()  # signature
+    reader.string()  # app id
+    reader.take("<I")  # issue time
+    reader.take("<I")  # expire
+    reader.take("<I")  # salt
+    names = []
+    for _ in range(reader.take("<H")):
+        service = reader.take("<H")
+        reader.map_u32()
+        if service != _RTC_SERVICE:
+            break  # other services' layouts differ; what was read stands
+        names.append((reader.string().decode(), reader.string().decode()))
+    return tuple(names)
+
+
+def minted_for(binding: Binding, cname: str, uid: str) -> bool | None:
+    """Whether a token of ``binding`` admits ``uid`` to ``cname`` (None: the token says nothing)."""
+    kind, first, second = binding
+    if kind == "crc":
+        # 006 signs crc32 of the channel and of the uid as text; uid 0 is written as ""
+        uid_text = "" if uid == "0" else uid
+        channel_ok = first == zlib.crc32(cname.encode())
+        return channel_ok and second in (zlib.crc32(uid_text.encode()), zlib.crc32(b""))
+    if not first:
+        return None
+    return any(c == cname and u in ("", uid) for c, u in first)

@@ -12,6 +12,7 @@ The document (``format: snaplint-state``) is versioned JSON::
      "snaplintVersion": "…", "salt": HEX, "writtenAt": ISO,
      "jobs": {NAME: {"appId", "cname", "uid", "mode", "resourceId", "sid", "status",
                      "startedAt", "lastSeenRunning", "protect", "imported", "evidence",
+                     "tokenExpiresAt" (a minted token's expiry, when there is one),
                      "lastApplied": {…spec…}}}}
 
 ``lineage`` names one state's history (set at creation, never changed); ``serial`` counts its
@@ -76,6 +77,7 @@ class JobState:
     protect: bool = False
     imported: bool = False
     evidence: str | None = None  # pending/untracked: what we know and since when
+    token_expires_at: str | None = None  # a minted token's expiry (ISO 8601), never the token
 
     @property
     def has_session(self) -> bool:
@@ -98,6 +100,8 @@ class JobState:
             "evidence": self.evidence,
             "lastApplied": self.spec,
         }
+        if self.token_expires_at is not None:
+            data["tokenExpiresAt"] = self.token_expires_at
         return data
 
     @classmethod
@@ -126,9 +130,14 @@ class JobState:
                 protect=bool(data.get("protect", False)),
                 imported=bool(data.get("imported", False)),
                 evidence=data.get("evidence"),
+                token_expires_at=_optional_text(data.get("tokenExpiresAt")),
             )
         except KeyError as exc:
             raise StateError(f"job {name}: missing {exc.args[0]}") from None
+
+
+def _optional_text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass

@@ -53,6 +53,7 @@ class Record:
     replacing: bool = False  # a replace's stop keeps the job; a delete's stop forgets it
     ended: bool = False  # the failed call showed the session is gone (404)
     error: dict[str, Any] | None = None  # http_status, code, reason
+    token_expires_at: str | None = None  # start: a minted token's expiry (never the token)
     v: int = JOURNAL_VERSION
 
     def encode(self) -> bytes:
@@ -185,6 +186,7 @@ def _fold_start(state: State, record: Record, job: JobState | None) -> None:
             else bool(job and job.protect),
             imported=False,
             evidence=f"start sent at {record.at}; its answer was not recorded",
+            token_expires_at=record.token_expires_at,
         )
         return
     if job is None:

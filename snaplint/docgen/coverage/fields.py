@@ -115,9 +115,10 @@ SECTIONS: list[tuple[str, list[Row]]] = [
             Row(
                 "§2.3",
                 "`token` minted for the bot's own uid (UNCONFIRMED)",
-                (),
-                "not checked: unconfirmed in the reference, and a token's signature can only be "
-                "verified with the App Certificate",
+                ("token-for-another-channel",),
+                "literal 006/007 tokens (and references with `--resolve-env`): the channel and uid "
+                "they were minted for; the signature can only be verified with the App "
+                "Certificate (the emulator does, with `--app-certificate`)",
             ),
             Row(
                 "§2.3",
