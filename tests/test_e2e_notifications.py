@@ -341,7 +341,8 @@ def test_cli_refuses_a_notify_url_without_a_secret_or_not_a_url(monkeypatch) -> 
 
 def test_cli_emulator_notifies_a_receiver(tmp_path) -> None:
     """``snaplint emulator --notify-url`` as a process: a started session's events arrive."""
-    from snaplint.agora.client import CloudRecordingClient, Credentials
+    from snaplint.agora.client import CloudRecordingClient
+    from snaplint.agora.clientconfig import Credentials
     from snaplint.agora.ratelimit import RateLimiters
     from snaplint.notifications import Secrets
     from snaplint.notifications import create_app as receiver_app

@@ -378,7 +378,7 @@ def test_reordered_and_held_deliveries() -> None:
 
 
 def test_notify_fault_settings_are_checked() -> None:
-    with pytest.raises(ValueError, match="notify_drop_rate must be between 0 and 1"):
+    with pytest.raises(ValueError, match="notify_drop_rate must be ≥ 0 and ≤ 1"):
         FaultConfig.from_dict({"notify_drop_rate": 2})
     with pytest.raises(ValueError, match="notify_hold must be true or false"):
         FaultConfig.from_dict({"notify_hold": "yes"})
