@@ -162,6 +162,8 @@ def _locked(
     view.plan(plan, operation)
     if plan.errors:
         return ApplyResult(ERROR, plan)
+    if _mass_change_refused(settings, view, state, plan, operation):
+        return ApplyResult(ERROR, plan)
 
     work = [c for c in plan.changes if c.action != Action.NOOP]
     state_only = bool(planned.live) or any(
@@ -202,6 +204,24 @@ def _locked(
         # journal records are bound to a stored lineage: store the new state first
         store.save(planned.state)
     return _execute(settings, view, store, planned, bodies, operation)
+
+
+def _mass_change_refused(
+    settings: Settings, view: View, state: State, plan: Plan, operation: str
+) -> bool:
+    """The guard rail: too many running sessions stopped or replaced at once (destroy is
+    exempt: stopping everything is what it is asked to do)."""
+    from snaplint.plan import guard
+
+    if operation == "destroy" or settings.allow_mass_change:
+        return False
+    limits = guard.Limits.from_config(settings.config.section("apply").get("mass-change") or {})
+    running = sum(1 for j in state if j.status == "running")
+    found = guard.check(plan, running, limits)
+    if found is None:
+        return False
+    view.error(*found.message())
+    return True
 
 
 def request_bodies(
