@@ -375,6 +375,8 @@ def make(
 
         selected = lambda name: targeted(name, options)  # noqa: E731
         diagnostics.extend(use_events(settings, client, state, desired_list, live, selected))
+    from snaplint.plan.cost import Price
+
     plan = make_plan(
         desired_list,
         recorded(state),
@@ -384,6 +386,7 @@ def make(
         serial=state.serial if state_exists else 0,
     )
     plan.diagnostics[:0] = diagnostics
+    plan.price = Price.from_config(settings.config.section("pricing") or None)
     return Planned(
         plan, {d.name: d for d in desired_list}, live, state, state_exists, recovered, client
     )

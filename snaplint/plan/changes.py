@@ -22,9 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from snaplint.plan.diff import FieldChange, Path
+
+if TYPE_CHECKING:
+    from snaplint.plan.cost import Price
 
 
 class Action(StrEnum):
@@ -204,6 +207,7 @@ class Plan:
     options: PlanOptions = field(default_factory=PlanOptions)
     lineage: str | None = None
     serial: int = 0
+    price: Price | None = None  # the cost figures' price (None: the built-in table)
 
     @property
     def errors(self) -> list[Diagnostic]:

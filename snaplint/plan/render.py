@@ -31,6 +31,7 @@ from snaplint.plan.changes import (
     Drift,
     Plan,
 )
+from snaplint.plan.cost import DEFAULT, Price, cost_text, job_cost, plan_cost
 from snaplint.plan.difftext import COLORS, paint, tree_lines, value_text
 
 IDENTITY_KEYS = ("appId", "cname", "uid", "mode")
@@ -122,7 +123,7 @@ def render_plan(
         out.append(title or "snaplint will perform the following actions:")
         out.append("")
         for change in shown:
-            out.extend(change_lines(change, color=color))
+            out.extend(change_lines(change, color=color, price=plan.price))
             out.append("")
     for d in plan.diagnostics:
         out.extend(diagnostic_lines(d, color=color))
@@ -132,6 +133,7 @@ def render_plan(
         forget = plan.count(Action.FORGET)
         if forget:
             out.append(f"{forget} ended job{'s' if forget != 1 else ''} to forget from the state.")
+        out.append(cost_line(plan))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -144,7 +146,22 @@ def summary_line(plan: Plan) -> str:
         extra += f"; {len(plan.untracked)} untracked"
     return (
         f"Plan: {s['start']} to start, {s['update']} to update, {s['replace']} to replace, "
-        f"{s['stop']} to stop{extra}."
+        f"{s['stop']} to stop{extra}. "
+        f"Cost: {(plan.price or DEFAULT).money(plan_cost(plan).change_30_days, sign=True)}"
+        "/30 days."
+    )
+
+
+def cost_line(plan: Plan) -> str:
+    """The planned jobs' cost once applied (:mod:`snaplint.plan.cost`)."""
+    price = plan.price or DEFAULT
+    cost = plan_cost(plan, price)
+    n = len([j for j in cost.jobs.values() if not j.free])
+    return (
+        f"Cost once applied: {price.money(cost.after_per_hour)}/hour, "
+        f"{price.money(cost.after_30_days)}/30 days for {n} screenshot task{'s' if n != 1 else ''} "
+        f"(Cloud-Based Screenshot Upload, {price.money(price.per_1000_minutes)} per 1,000 "
+        f"minutes: {price.source})."
     )
 
 
@@ -194,7 +211,7 @@ def diagnostic_lines(d: Diagnostic, *, color: bool = False) -> list[str]:
     return lines
 
 
-def change_lines(change: Change, *, color: bool = False) -> list[str]:
+def change_lines(change: Change, *, color: bool = False, price: Price | None = None) -> list[str]:
     symbol = change.action.symbol
     code = COLORS.get(symbol)
     lines = ["  " + paint(headline(change), COLORS["note"], color)]
@@ -221,11 +238,14 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
         Action.UPDATE,
         Action.REPLACE,
     ):
-        lines.extend(projection_lines(change.after, color))
+        lines.extend(projection_lines(change.after, color, price))
     return lines
 
 
-def projection_lines(spec: Mapping[str, Any], color: bool = False) -> list[str]:
+def projection_lines(
+    spec: Mapping[str, Any], color: bool = False, price: Price | None = None
+) -> list[str]:
+
     cr = spec.get("clientRequest") or {}
     _, how = jobs.screenshots_per_hour(cr)
     uids = ((cr.get("recordingConfig") or {}).get("subscribeVideoUids")) or []
@@ -237,4 +257,9 @@ def projection_lines(spec: Mapping[str, Any], color: bool = False) -> list[str]:
     return [
         paint(f"    # screenshots: {jobs.key_pattern(spec)}{which}", COLORS["note"], color),
         paint(f"    # per hour:    {how}", COLORS["note"], color),
+        paint(
+            f"    # cost:        {cost_text(job_cost(spec, price or DEFAULT), price or DEFAULT)}",
+            COLORS["note"],
+            color,
+        ),
     ]
