@@ -218,6 +218,7 @@ def test_event_stream_shape():
         "replace": 0,
         "stop": 1,
         "forget": 1,
+        "move": 0,
     }
     assert events[-1]["@message"].startswith(
         "Plan: 1 to start, 1 to update, 0 to replace, 1 to stop. Cost: "

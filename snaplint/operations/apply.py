@@ -165,7 +165,7 @@ def _locked(
     if _mass_change_refused(settings, view, state, plan, operation):
         return ApplyResult(ERROR, plan)
 
-    work = [c for c in plan.changes if c.action != Action.NOOP]
+    work = [c for c in plan.changes if c.action != Action.NOOP or c.moved_from]
     state_only = bool(planned.live) or any(
         planned.desired.get(j.name) is not None and planned.desired[j.name].protect != j.protect
         for j in state
@@ -200,10 +200,23 @@ def _locked(
             "\n".join(missing) + "\nNothing was changed.",
         )
         return ApplyResult(ERROR, plan)
-    if not state_exists:
-        # journal records are bound to a stored lineage: store the new state first
+    if not state_exists or plan.moved:
+        # journal records are bound to a stored lineage (and name the jobs by their new
+        # names): store the new state, and the moves, first
+        record_moves(planned.state, plan, planned.live)
         store.save(planned.state)
     return _execute(settings, view, store, planned, bodies, operation)
+
+
+def record_moves(state: State, plan: Plan, live: dict[str, Any] | None = None) -> None:
+    """Record the plan's moves: each session under its job's new name (no API call)."""
+    for c in plan.moved:
+        if live is not None and c.moved_from in live:
+            live[c.name] = live.pop(c.moved_from)
+        job = state.jobs.pop(c.moved_from or "", None)
+        if job is not None and c.name not in state.jobs:
+            job.name = c.name
+            state.jobs[c.name] = job
 
 
 def _mass_change_refused(

@@ -384,6 +384,7 @@ def make(
         options,
         lineage=state.lineage if state_exists else None,
         serial=state.serial if state_exists else 0,
+        moves=project.moves if project is not None else (),
     )
     plan.diagnostics[:0] = diagnostics
     plan.price = Price.from_config(settings.config.section("pricing") or None)

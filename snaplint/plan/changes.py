@@ -152,6 +152,7 @@ class Change:
     last_seen_running: str | None = None
     protect: bool = False
     detail: str | None = None  # live detail (unknown error, evidence)
+    moved_from: str | None = None  # a Moved document renames the recorded job (plan/moves.py)
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -231,6 +232,11 @@ class Plan:
         return sum(1 for c in self.changes if c.action == action)
 
     @property
+    def moved(self) -> list[Change]:
+        """Recorded jobs renamed by a Moved document (apply records the new name)."""
+        return [c for c in self.changes if c.moved_from]
+
+    @property
     def remote_changes(self) -> list[Change]:
         return [c for c in self.changes if c.action.remote]
 
@@ -239,7 +245,10 @@ class Plan:
         """Would apply change anything: a session, or the state (forget, drift)?"""
         return (
             bool(self.remote_changes)
-            or any(c.action == Action.FORGET or c.reason == REASON_ADOPT for c in self.changes)
+            or any(
+                c.action == Action.FORGET or c.reason == REASON_ADOPT or c.moved_from
+                for c in self.changes
+            )
             or (self.options.refresh_only and bool(self.drift))
         )
 

@@ -91,7 +91,7 @@ class Events:
             )
         if not plan.options.refresh_only:
             for c in plan.changes:
-                if c.action == Action.NOOP and not c.reason:
+                if c.action == Action.NOOP and not c.reason and not c.moved_from:
                     continue
                 self.emit(
                     "planned_change",
@@ -116,6 +116,7 @@ class Events:
             "replace": s["replace"],
             "stop": s["stop"],
             "forget": s.get("forget", 0),
+            "move": len(plan.moved),
         }
         if done is None:
             changes["cost"] = plan_cost(plan).to_dict()
@@ -145,6 +146,8 @@ def planned_change(c: Change, plan: Plan | None = None) -> dict[str, Any]:
         body["cost"] = job_cost(c.after, *(() if price is None else (price,))).to_dict()
     if c.reason:
         body["reason"] = c.reason
+    if c.moved_from:  # Terraform's key for a moved resource's old address
+        body["previous_resource"] = resource(c.moved_from)
     if c.forces:
         body["replace_paths"] = [list(p) for p in sorted(c.forces, key=str)]
     if c.status:

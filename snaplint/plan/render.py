@@ -78,6 +78,8 @@ def headline(change: Change) -> str:
         return f"# {addr}: a session may run but its sid is unknown; it cannot be stopped"
     if r == REASON_ADOPT:
         return f"# {addr}: its session was found running; apply records its sid ({change.detail})"
+    if change.moved_from:
+        return f"# job.{change.moved_from} has moved to {addr}"
     return f"# {addr} is up to date"
 
 
@@ -104,13 +106,15 @@ def render_plan(
             out.append("")
     untracked = plan.untracked
     shown = [
-        c for c in plan.changes if (c.action != Action.NOOP or c.reason) and c not in untracked
+        c
+        for c in plan.changes
+        if (c.action != Action.NOOP or c.reason or c.moved_from) and c not in untracked
     ]
     if plan.options.refresh_only:
         shown = plan.adopted
     if untracked:
         out.extend(untracked_lines(untracked, color=color))
-    acting = plan.adopted or any(c.action != Action.NOOP for c in plan.changes)
+    acting = plan.adopted or any(c.action != Action.NOOP or c.moved_from for c in plan.changes)
     if not plan.options.refresh_only and not acting:
         if not plan.errors:
             out.append(paint("No changes.", "1;32", color) + f" {nothing}")
@@ -142,6 +146,8 @@ def summary_line(plan: Plan) -> str:
     extra = ""
     if plan.adopted:
         extra += f", {len(plan.adopted)} to adopt"
+    if plan.moved:
+        extra += f", {len(plan.moved)} to move"
     if plan.untracked:
         extra += f"; {len(plan.untracked)} untracked"
     return (
@@ -215,6 +221,8 @@ def change_lines(change: Change, *, color: bool = False, price: Price | None = N
     symbol = change.action.symbol
     code = COLORS.get(symbol)
     lines = ["  " + paint(headline(change), COLORS["note"], color)]
+    if change.moved_from and change.action != Action.NOOP:
+        lines.insert(0, f"  # job.{change.moved_from} has moved to job.{change.name}")
     if change.action == Action.NOOP:
         return lines
     head = f'{symbol} job "{change.name}" {{'
