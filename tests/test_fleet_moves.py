@@ -121,3 +121,11 @@ def test_state_mv(project: Project):
     project.run("apply", "--auto-approve", "--target", "gamma")
     code, out, err = project.run("state", "mv", "beta", "gamma")
     assert code == 1 and "job gamma is already recorded" in out + err
+
+
+def test_the_moved_schema_is_exported(project: Project):
+    code, out, err = project.run("schema", "--kind", "moved")
+    assert code == 0, out + err
+    schema = json.loads(out)
+    assert schema["title"] == "snaplint Moved document"
+    assert schema["properties"]["spec"]["required"] == ["from", "to"]
