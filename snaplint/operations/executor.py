@@ -60,7 +60,7 @@ from snaplint.operations.outcomes import (
     one_line,
     stopped_detail,
 )
-from snaplint.operations.pacing import start_per_key
+from snaplint.operations.pacing import app_of, start_per_key
 from snaplint.operations.view import Progress
 from snaplint.plan.changes import (
     ENDED,
@@ -190,7 +190,7 @@ class Executor:
         pool, futures = start_per_key(
             lambda n: ThreadPoolExecutor(max_workers=n),
             changes,
-            self._app_of,
+            lambda c: app_of(c, self.state),
             guarded,
             self.parallelism,
         )
@@ -203,14 +203,6 @@ class Executor:
                 for f in futures:
                     f.cancel()
                 raise
-
-    def _app_of(self, c: Change) -> str:
-        """The App ID a change's calls go to (its rate limit)."""
-        job = self.state.jobs.get(c.name)
-        after = c.after or {}
-        if c.action != Action.DELETE and after.get("appId"):
-            return str(after["appId"])
-        return job.app_id if job is not None else ""
 
     def _finish(
         self,

@@ -8,10 +8,24 @@ import threading
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from snaplint.plan.changes import Change
+    from snaplint.state.codec import State
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def app_of(change: Change, state: State) -> str:
+    """The App ID a change's calls go to (its rate limit): the desired spec's for a start or
+    update, the recorded session's for a stop."""
+    after = change.after or {}
+    if change.action.value != "delete" and after.get("appId"):
+        return str(after["appId"])
+    job = state.jobs.get(change.name)
+    return job.app_id if job is not None else ""
 
 
 def by_key(items: Sequence[T], key: Callable[[T], Hashable]) -> list[list[T]]:
