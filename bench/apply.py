@@ -2,6 +2,7 @@
 
     python bench/apply.py                    # N = 500 jobs, Q = 50 requests/s, 50 ms latency
     python bench/apply.py --n 1000 --qps 10  # the documented default limit
+    python bench/apply.py --n 1000 --qps 10 --apps 4  # a fleet over 4 App IDs
 
 Starts ``snaplint emulator`` (a separate process) with a QPS limit of Q per App ID and 50 ms
 of latency on every API request, writes N new jobs into a project configured with
@@ -9,6 +10,10 @@ of latency on every API request, writes N new jobs into a project configured wit
 
 1. ``snaplint apply --auto-approve``: N acquires + N starts, so at best 2N / Q seconds;
 2. ``snaplint plan``: a refresh of the same N sessions, N queries: at best N / Q seconds.
+
+With ``--apps K`` the jobs are spread round-robin over K App IDs (``spec.appId``), each with
+its own limit of Q requests/s in the emulator; the bounds become max_i(2·N_i/Q) and
+max_i(N_i/Q): the App IDs must be paced side by side, not one after the other.
 
 It prints each elapsed time divided by that bound (targets: at most 1.15) and the number of
 429 answers the emulator gave (target: none — the client must pace itself, not be pushed
@@ -41,6 +46,7 @@ kind: SnapshotJob
 metadata:
   name: {name}
 spec:
+  appId: "{app}"
   cname: {cname}
   uid: "{uid}"
   clientRequest:
@@ -139,6 +145,7 @@ def main() -> int:
     ap.add_argument(
         "--parallelism", type=int, help="apply/plan --parallelism (default: snaplint's)"
     )
+    ap.add_argument("--apps", type=int, default=1, help="App IDs to spread the jobs over")
     ap.add_argument("--backend", choices=("file", "postgres"), default="file")
     ap.add_argument("--keep", action="store_true", help="keep the project folder")
     opts = ap.parse_args()
@@ -148,10 +155,18 @@ def main() -> int:
     (project / "jobs").mkdir(parents=True)
     config = f"api:\n  app-id: {APP}\n  qps: {opts.qps:g}\n"
     (project / ".snaplint.yaml").write_text(config)
+    apps = [APP] + [f"{k:032x}" for k in range(1, max(1, opts.apps))]
+    per_app = [len(range(k, opts.n, len(apps))) for k in range(len(apps))]
     for i in range(opts.n):
         cname = f"bench-{i:05d}"
         (project / "jobs" / f"job-{i:05d}.yaml").write_text(
-            JOB.format(name=f"job-{i:05d}", cname=cname, uid=900000 + i, prefix=f"b{i:05d}")
+            JOB.format(
+                name=f"job-{i:05d}",
+                cname=cname,
+                uid=900000 + i,
+                prefix=f"b{i:05d}",
+                app=apps[i % len(apps)],
+            )
         )
     emulator = Emulator(opts.qps, opts.latency, work / "storage")
     env = {
@@ -168,14 +183,15 @@ def main() -> int:
     try:
         print(
             f"N = {opts.n} jobs, Q = {opts.qps:g} requests/s, latency {opts.latency:g} ms, "
-            f"state: {opts.backend}, parallelism: {opts.parallelism or 'default'}"
+            f"state: {opts.backend}, parallelism: {opts.parallelism or 'default'}, "
+            f"App IDs: {len(apps)} ({', '.join(map(str, per_app))} jobs)"
         )
         # once before timing, so that every module runs from compiled bytecode, as installed
         timed(["plan", "--refresh=false"], project, env)
         rows = []
         for label, args, calls in (
-            ("apply (acquire + start)", ["apply", "--auto-approve", *extra], 2 * opts.n),
-            ("refresh plan (query)", ["plan", *extra], opts.n),
+            ("apply (acquire + start)", ["apply", "--auto-approve", *extra], 2 * max(per_app)),
+            ("refresh plan (query)", ["plan", *extra], max(per_app)),
         ):
             emulator.control("DELETE", "requests")
             elapsed, out = timed(args, project, env)

@@ -110,7 +110,13 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
         # a dead holder's lock is gone at once; the timeout only covers a PostgreSQL
         # backend that has not yet noticed its client died
         proc = project.spawn(
-            "apply", "--auto-approve", "--parallelism", str(PARALLELISM), "--lock-timeout", "10s"
+            "apply",
+            "--auto-approve",
+            "--allow-mass-change",  # the campaign replaces every job on purpose
+            "--parallelism",
+            str(PARALLELISM),
+            "--lock-timeout",
+            "10s",
         )
         delay = rng.uniform(*KILL_AFTER)
         try:
@@ -137,7 +143,7 @@ def test_sigkill_at_random_moments_then_rerun(project: Project):
     )
 
     code, out, err = project.run_process(
-        "apply", "--auto-approve", "--lock-timeout", "10s", timeout=300
+        "apply", "--auto-approve", "--allow-mass-change", "--lock-timeout", "10s", timeout=300
     )
     assert code == 0, out + err
     assert_never_doubled(project, starts_per_job)

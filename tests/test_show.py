@@ -59,8 +59,12 @@ def test_update_block():
         "    }\n"
         "    # screenshots: lesson42/<sid>_lesson42__uid_s_<uid>__uid_e_video_<utc>.jpg (<uid> ∈ 1001)\n"
         "    # per hour:    240 (1 video stream × 3600 / 15 s)\n"
+        "    # cost:        60 screenshot-minutes/hour: US$0.15/hour, US$107.57/30 days\n"
         "\n"
-        "Plan: 0 to start, 1 to update, 0 to replace, 0 to stop.\n"
+        "Plan: 0 to start, 1 to update, 0 to replace, 0 to stop. Cost: ±US$0.00/30 days.\n"
+        "Cost once applied: US$0.15/hour, US$107.57/30 days for 1 screenshot task "
+        "(Cloud-Based Screenshot Upload, US$2.49 per 1,000 minutes: "
+        "https://docs.agora.io/en/cloud-recording/overview/pricing (2026-07-01)).\n"
     )
 
 
@@ -107,7 +111,10 @@ def test_delete_forget_and_ended():
     assert text.startswith(
         "Note: Objects have changed outside of snaplint\n\n  # job.b: session ended"
     )
-    assert "Plan: 1 to start, 0 to update, 0 to replace, 1 to stop.\n1 ended job to forget" in text
+    assert (
+        "Plan: 1 to start, 0 to update, 0 to replace, 1 to stop. Cost: ±US$0.00/30 days.\n1 ended job to forget"
+        in text
+    )
 
 
 def test_no_changes_and_diagnostics():
@@ -199,7 +206,8 @@ def test_event_stream_shape():
     diag = events[-2]["diagnostic"]
     assert diag["severity"] == "warning" and diag["address"] == "job.a"
     assert diag["range"]["start"] == {"line": 3, "column": 5}
-    assert events[-1]["changes"] == {
+    assert events[-1]["changes"]["cost"]["change_per_30_days"] == 0.0  # one start, one stop
+    assert {k: v for k, v in events[-1]["changes"].items() if k != "cost"} == {
         "add": 1,
         "change": 1,
         "import": 0,
@@ -210,8 +218,11 @@ def test_event_stream_shape():
         "replace": 0,
         "stop": 1,
         "forget": 1,
+        "move": 0,
     }
-    assert events[-1]["@message"] == "Plan: 1 to start, 1 to update, 0 to replace, 1 to stop."
+    assert events[-1]["@message"].startswith(
+        "Plan: 1 to start, 1 to update, 0 to replace, 1 to stop. Cost: "
+    )
 
 
 def test_replace_paths_in_events_and_document():

@@ -31,9 +31,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_lock_arguments(p)
     add_approval_arguments(p)
     add_targeting_arguments(p)
+    p.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        help="apply even if it stops or replaces more than apply.mass-change.share (default "
+        "25 %%) of the running sessions",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    import dataclasses
     from pathlib import Path
 
     from snaplint.cli import UsageError
@@ -53,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
         settings = settings_from_args(args, saved_plan_paths(saved), saved.plan.options)
     else:
         settings = settings_from_args(args, paths, options_from_args(args))
+    settings = dataclasses.replace(settings, allow_mass_change=args.allow_mass_change)
     view = view_for(args, settings)
     return exit_code(run_operation(lambda: apply(settings, view, saved=saved)).status)

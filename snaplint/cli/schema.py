@@ -13,6 +13,7 @@ KINDS = {
     "job": "snapshot-job",
     "start": "start-request",
     "acquire": "acquire-request",
+    "moved": "moved",
     "config": "config",
 }
 

@@ -1,4 +1,4 @@
-"""``snaplint state list | show | rm | unprotect | migrate``: inspect, edit and move the state."""
+"""``snaplint state list | show | rm | mv | unprotect | migrate``: inspect, edit and move the state."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     rm.add_argument("--dry-run", action="store_true", help="say what would be forgotten")
     add_common_arguments(rm, json_flag=False)
     add_lock_arguments(rm)
+    mv = sub.add_parser("mv", help="rename a job in the state; its session keeps running")
+    mv.add_argument("source", metavar="FROM", type=job_name, help="the recorded name")
+    mv.add_argument("to", metavar="TO", type=job_name, help="the new name")
+    add_common_arguments(mv, json_flag=False)
+    add_lock_arguments(mv)
     unprotect = sub.add_parser(
         "unprotect", help="lift a job's recorded protection (metadata.protect)"
     )
@@ -68,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         return exit_code(
             run_operation(lambda: ops.forget(settings, view, args.name, dry_run=args.dry_run))
         )
+    if command == "mv":
+        return exit_code(run_operation(lambda: ops.move(settings, view, args.source, args.to)))
     return exit_code(run_operation(lambda: ops.unprotect(settings, view, args.name)))
 
 

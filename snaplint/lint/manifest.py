@@ -27,9 +27,15 @@ from snaplint.lint.problem import Problem as Problem
 
 JOB_API_VERSION = "snaplint/v1"
 JOB_KIND = "SnapshotJob"
+MOVED_KIND = "Moved"  # a job renamed without a restart (snaplint.plan.moves)
 
 # Document kind → schema name (schemas/<name>.schema.json).
-SCHEMA_FOR_KIND = {"job": "snapshot-job", "start": "start-request", "acquire": "acquire-request"}
+SCHEMA_FOR_KIND = {
+    "job": "snapshot-job",
+    "start": "start-request",
+    "acquire": "acquire-request",
+    "moved": "moved",
+}
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # snapshot manifests are a few KB; 10 MiB is generous
 _BINARY_SNIFF = 8192
@@ -390,8 +396,8 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
         return  # a saved plan or state file of snaplint's own: not a manifest, not a problem
     if "apiVersion" in data or "kind" in data:
         api, kind = data.get("apiVersion"), data.get("kind")
-        if api == JOB_API_VERSION and kind == JOB_KIND:
-            doc.kind = "job"
+        if api == JOB_API_VERSION and kind in (JOB_KIND, MOVED_KIND):
+            doc.kind = "job" if kind == JOB_KIND else "moved"
             return
         if api != JOB_API_VERSION:
             where: JsonPath = ("apiVersion",) if "apiVersion" in data else ()
@@ -403,7 +409,7 @@ def _classify(doc: Document, problems: list[Problem]) -> None:
         else:
             where = ("kind",) if "kind" in data else ()
             message = (
-                f"unknown kind {kind!r}; expected {JOB_KIND!r}"
+                f"unknown kind {kind!r}; expected {JOB_KIND!r} or {MOVED_KIND!r}"
                 if "kind" in data
                 else f"document has no kind; expected kind: {JOB_KIND}"
             )

@@ -87,7 +87,9 @@ def apply_held(
     """apply's work with the state lock already held by the caller (the reconcile loop, which
     takes it once per round); ``adjust`` may change the plan before it is shown and carried
     out (the loop's restart policies, :mod:`snaplint.plan.restart`)."""
-    return _locked(settings, view, store, None, "apply", adjust)
+    # the loop's restarts are its policy's, not a person's typo: no mass-change guard rail
+    loop = dataclasses.replace(settings, allow_mass_change=True)
+    return _locked(loop, view, store, None, "apply", adjust)
 
 
 def _report_untracked(view: View, plan: Plan) -> None:
@@ -162,8 +164,10 @@ def _locked(
     view.plan(plan, operation)
     if plan.errors:
         return ApplyResult(ERROR, plan)
+    if _mass_change_refused(settings, view, state, plan, operation):
+        return ApplyResult(ERROR, plan)
 
-    work = [c for c in plan.changes if c.action != Action.NOOP]
+    work = [c for c in plan.changes if c.action != Action.NOOP or c.moved_from]
     state_only = bool(planned.live) or any(
         planned.desired.get(j.name) is not None and planned.desired[j.name].protect != j.protect
         for j in state
@@ -198,10 +202,41 @@ def _locked(
             "\n".join(missing) + "\nNothing was changed.",
         )
         return ApplyResult(ERROR, plan)
-    if not state_exists:
-        # journal records are bound to a stored lineage: store the new state first
+    if not state_exists or plan.moved:
+        # journal records are bound to a stored lineage (and name the jobs by their new
+        # names): store the new state, and the moves, first
+        record_moves(planned.state, plan, planned.live)
         store.save(planned.state)
     return _execute(settings, view, store, planned, bodies, operation)
+
+
+def record_moves(state: State, plan: Plan, live: dict[str, Any] | None = None) -> None:
+    """Record the plan's moves: each session under its job's new name (no API call)."""
+    for c in plan.moved:
+        if live is not None and c.moved_from in live:
+            live[c.name] = live.pop(c.moved_from)
+        job = state.jobs.pop(c.moved_from or "", None)
+        if job is not None and c.name not in state.jobs:
+            job.name = c.name
+            state.jobs[c.name] = job
+
+
+def _mass_change_refused(
+    settings: Settings, view: View, state: State, plan: Plan, operation: str
+) -> bool:
+    """The guard rail: too many running sessions stopped or replaced at once (destroy is
+    exempt: stopping everything is what it is asked to do)."""
+    from snaplint.plan import guard
+
+    if operation == "destroy" or settings.allow_mass_change:
+        return False
+    limits = guard.Limits.from_config(settings.config.section("apply").get("mass-change") or {})
+    running = sum(1 for j in state if j.status == "running")
+    found = guard.check(plan, running, limits)
+    if found is None:
+        return False
+    view.error(*found.message())
+    return True
 
 
 def request_bodies(

@@ -3,8 +3,9 @@
 
 :class:`Executor` carries out the changes of a :class:`~snaplint.plan.changes.Plan` in two phases — every stop first
 (deletes and the first half of replaces), then updates and starts — so that a cname+uid is free
-before its next start. Within a phase, jobs run in parallel (``parallelism``, default 4); the
-client's shared token bucket keeps all threads under the App ID's rate limit.
+before its next start. Within a phase, jobs run in parallel: ``parallelism`` (default 4)
+workers per App ID, every App ID at once (each has its own rate limit); the client's shared
+token bucket per App ID keeps its threads under that limit.
 
 Every API call is journaled (:mod:`snaplint.state.journal`): the intent is made durable before the
 call, the outcome right after, and each record is folded into the in-memory state as it is
@@ -59,6 +60,7 @@ from snaplint.operations.outcomes import (
     one_line,
     stopped_detail,
 )
+from snaplint.operations.pacing import app_of, start_per_key
 from snaplint.operations.view import Progress
 from snaplint.plan.changes import (
     ENDED,
@@ -186,8 +188,15 @@ class Executor:
             except Exception as exc:  # a bug in one job must not lose the others' records
                 self._finish(c, FAILED, f"internal error: {one_line(exc)}", exc=exc)
 
-        with ThreadPoolExecutor(max_workers=min(self.parallelism, len(changes))) as pool:
-            futures = [pool.submit(guarded, c) for c in changes]
+        # each App ID its own workers: its rate limit is its own (operations/pacing.py)
+        pool, futures = start_per_key(
+            lambda n: ThreadPoolExecutor(max_workers=n),
+            changes,
+            lambda c: app_of(c, self.state),
+            guarded,
+            self.parallelism,
+        )
+        with pool:
             try:
                 for f in futures:
                     f.result()

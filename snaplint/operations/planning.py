@@ -383,6 +383,8 @@ def make(
 
         selected = lambda name: targeted(name, options)  # noqa: E731
         diagnostics.extend(use_events(settings, client, state, desired_list, live, selected))
+    from snaplint.plan.cost import Price
+
     plan = make_plan(
         desired_list,
         recorded(state),
@@ -390,8 +392,10 @@ def make(
         options,
         lineage=state.lineage if state_exists else None,
         serial=state.serial if state_exists else 0,
+        moves=project.moves if project is not None else (),
     )
     plan.diagnostics[:0] = diagnostics
+    plan.price = Price.from_config(settings.config.section("pricing") or None)
     return Planned(
         plan, {d.name: d for d in desired_list}, live, state, state_exists, recovered, client
     )

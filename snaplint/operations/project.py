@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from snaplint.operations.settings import OperationError, Settings
 if TYPE_CHECKING:
     from snaplint.operations.view import View
     from snaplint.plan.jobs import Job, JobProblem
+    from snaplint.plan.moves import Move
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Project:
     manifests: dict[str, str]  # path relative to the root → sha256
     config_digest: str | None
     lint_errors: int = 0
+    moves: list[Move] = field(default_factory=list)  # kind: Moved documents
 
 
 def is_saved_plan(path: str | Path) -> bool:
@@ -82,6 +84,7 @@ def load_project(settings: Settings, view: View) -> Project:
     from snaplint.lint.linter import Linter, LintOptions
     from snaplint.lint.plugins import PluginError, load_rules
     from snaplint.plan.jobs import desired_jobs
+    from snaplint.plan.moves import moves_of
 
     config = settings.config
     try:
@@ -110,7 +113,9 @@ def load_project(settings: Settings, view: View) -> Project:
         env=settings.env,
         default_app_id=embedded_app_id(settings.api.get("endpoint"), settings.env),
     )
-    return Project(jobs, problems, manifests, config_digest(settings), len(errors))
+    return Project(
+        jobs, problems, manifests, config_digest(settings), len(errors), moves_of(checked)
+    )
 
 
 def _has_error(doc: Any, errors: list[Any]) -> bool:

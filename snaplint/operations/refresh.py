@@ -19,9 +19,9 @@ keeps it (see :mod:`snaplint.operations.executor`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from snaplint.operations.pacing import map_per_key
 from snaplint.plan.changes import ENDED, RUNNING, UNKNOWN, Live
 from snaplint.state.codec import JobState, now_iso
 
@@ -108,7 +108,5 @@ def refresh(
             on_done(job.name, live)
         return job.name, live
 
-    if not targets:
-        return {}
-    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(targets)))) as pool:
-        return dict(pool.map(one, targets))
+    # ``parallelism`` queries per App ID, every App ID at once: each has its own rate limit
+    return dict(map_per_key(targets, lambda j: j.app_id, one, parallelism))

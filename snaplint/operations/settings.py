@@ -31,6 +31,7 @@ class Settings:
     options: PlanOptions = field(default_factory=PlanOptions)
     parallelism: int | None = None  # None: plan.parallelism of the config, else 4
     lock_timeout: float = 0.0
+    allow_mass_change: bool = False  # apply: lift the guard rail (snaplint.plan.guard)
 
     @property
     def api(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The state commands: list, show, rm, unprotect, migrate, force-unlock, and the workspaces.
+"""The state commands: list, show, rm, mv, unprotect, migrate, force-unlock, and the workspaces.
 
 Reads need no lock; every write holds it (:func:`~snaplint.operations.lock.state_lock`) and
 first folds an interrupted apply's journal in (:func:`~snaplint.operations.apply.recover`).
@@ -96,6 +96,35 @@ def forget(settings: Settings, view: View, names: Sequence[str], *, dry_run: boo
             if status == OK:
                 store.save(state)
             return status
+    except NotLocked:
+        return ERROR
+
+
+def move(settings: Settings, view: View, source: str, to: str) -> str:
+    """``state mv``: record job ``source``'s session under the name ``to`` (no API call),
+    as a ``kind: Moved`` document does at the next apply."""
+    from snaplint.operations.apply import recover
+    from snaplint.operations.planning import open_store
+
+    store = open_store(settings)
+    try:
+        with state_lock(store, "state mv", settings.lock_timeout, view):
+            state, _, _ = recover(store, view)
+            if source not in state.jobs:
+                view.error(f"no job {source} in the state", known(state))
+                return ERROR
+            if to in state.jobs:
+                view.error(
+                    f"job {to} is already recorded in the state",
+                    f"`snaplint state rm {to}` first if that record is wrong",
+                )
+                return ERROR
+            job = state.jobs.pop(source)
+            job.name = to
+            state.jobs[to] = job
+            store.save(state)
+            view.text(f"Moved job.{source} to job.{to} in the state; its session is unchanged")
+            return OK
     except NotLocked:
         return ERROR
 

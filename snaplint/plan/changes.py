@@ -22,9 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from snaplint.plan.diff import FieldChange, Path
+
+if TYPE_CHECKING:
+    from snaplint.plan.cost import Price
 
 
 class Action(StrEnum):
@@ -149,6 +152,7 @@ class Change:
     last_seen_running: str | None = None
     protect: bool = False
     detail: str | None = None  # live detail (unknown error, evidence)
+    moved_from: str | None = None  # a Moved document renames the recorded job (plan/moves.py)
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -204,6 +208,7 @@ class Plan:
     options: PlanOptions = field(default_factory=PlanOptions)
     lineage: str | None = None
     serial: int = 0
+    price: Price | None = None  # the cost figures' price (None: the built-in table)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -227,6 +232,11 @@ class Plan:
         return sum(1 for c in self.changes if c.action == action)
 
     @property
+    def moved(self) -> list[Change]:
+        """Recorded jobs renamed by a Moved document (apply records the new name)."""
+        return [c for c in self.changes if c.moved_from]
+
+    @property
     def remote_changes(self) -> list[Change]:
         return [c for c in self.changes if c.action.remote]
 
@@ -235,7 +245,10 @@ class Plan:
         """Would apply change anything: a session, or the state (forget, drift)?"""
         return (
             bool(self.remote_changes)
-            or any(c.action == Action.FORGET or c.reason == REASON_ADOPT for c in self.changes)
+            or any(
+                c.action == Action.FORGET or c.reason == REASON_ADOPT or c.moved_from
+                for c in self.changes
+            )
             or (self.options.refresh_only and bool(self.drift))
         )
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from snaplint.plan.changes import Action, Change, Diagnostic, Plan
+from snaplint.plan.cost import job_cost, plan_cost
 from snaplint.plan.render import headline, summary_line
 
 UI_VERSION = "1.0"
@@ -90,12 +91,12 @@ class Events:
             )
         if not plan.options.refresh_only:
             for c in plan.changes:
-                if c.action == Action.NOOP and not c.reason:
+                if c.action == Action.NOOP and not c.reason and not c.moved_from:
                     continue
                 self.emit(
                     "planned_change",
                     f"{headline(c)[2:]}",
-                    change=planned_change(c),
+                    change=planned_change(c, plan),
                 )
         for d in plan.diagnostics:
             self.diagnostic(d)
@@ -115,7 +116,10 @@ class Events:
             "replace": s["replace"],
             "stop": s["stop"],
             "forget": s.get("forget", 0),
+            "move": len(plan.moved),
         }
+        if done is None:
+            changes["cost"] = plan_cost(plan).to_dict()
         if plan.untracked:  # sessions that may run, unknown to state (issue: no silent orphan)
             changes["untracked"] = len(plan.untracked)
         if operation == "plan" or done is None:
@@ -135,10 +139,15 @@ class Events:
         )
 
 
-def planned_change(c: Change) -> dict[str, Any]:
+def planned_change(c: Change, plan: Plan | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"resource": resource(c.name), "action": c.action.value}
+    if c.after is not None and c.action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+        price = plan.price if plan is not None else None
+        body["cost"] = job_cost(c.after, *(() if price is None else (price,))).to_dict()
     if c.reason:
         body["reason"] = c.reason
+    if c.moved_from:  # Terraform's key for a moved resource's old address
+        body["previous_resource"] = resource(c.moved_from)
     if c.forces:
         body["replace_paths"] = [list(p) for p in sorted(c.forces, key=str)]
     if c.status:

@@ -18,6 +18,7 @@ what is secret.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import hmac
 import json
@@ -183,8 +184,10 @@ def desired_jobs(
 # --------------------------------------------------------------------------- secrets
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret(path: JsonPath) -> bool:
-    """Is ``path`` (inside a spec) a secret field per the schema's ``x-snaplint-secret``?"""
+    """Is ``path`` (inside a spec) a secret field per the schema's ``x-snaplint-secret``?
+    Cached: every job of a fleet asks about the same few dozen paths (the schema is fixed)."""
     return schema.is_secret_path(JOB_SCHEMA, ("spec", *path))
 
 

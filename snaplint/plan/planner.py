@@ -7,6 +7,7 @@ start, or the API answers code 53). Pure.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from snaplint.plan.changes import (
@@ -28,6 +29,7 @@ from snaplint.plan.changes import (
     Recorded,
 )
 from snaplint.plan.decision import Decision, decide
+from snaplint.plan.moves import Move, resolve
 
 
 def make_plan(
@@ -38,23 +40,35 @@ def make_plan(
     *,
     lineage: str | None = None,
     serial: int = 0,
+    moves: Sequence[Move] = (),
 ) -> Plan:
-    """Decide every job and order the result (pure)."""
+    """Decide every job and order the result (pure); ``moves`` rename recorded jobs first
+    (:mod:`snaplint.plan.moves`)."""
     options = options or PlanOptions()
     want = {d.name: d for d in desired}
     have = {r.name: r for r in recorded}
-    diagnostics: list[Diagnostic] = []
+    renames, diagnostics = resolve(moves, have)
+    if not diagnostics:
+        live = dict(live)
+        for new, old in renames.items():
+            have[new] = dataclasses.replace(have.pop(old), name=new)
+            if old in live:
+                live[new] = live.pop(old)
+    else:
+        renames = {}
     names = sorted(set(want) | set(have))
 
     for flag, chosen in (("--target", options.targets), ("--exclude", options.excludes)):
         for name in chosen:
-            if name not in want and name not in have:
+            if name not in want and name not in have and name not in renames.values():
                 diagnostics.append(
                     Diagnostic(
                         "error", f"{flag} {name}: no job of that name in the manifests or the state"
                     )
                 )
-    selected = set(options.targets) if options.targets else set(names)
+    # a move's old name targets it too
+    targets = set(options.targets) | {n for n, o in renames.items() if o in options.targets}
+    selected = targets if options.targets else set(names)
     selected -= set(options.excludes)
     for name in options.replace:
         if name not in want:
@@ -116,6 +130,7 @@ def make_plan(
                 last_seen_running=r.last_seen_running if r else None,
                 protect=protect,
                 detail=(info.detail if info else None) or (r.evidence if r else None),
+                moved_from=renames.get(name),
             )
         )
         diagnostics.extend(_job_diagnostics(name, d, r, status, decision, options, info))

@@ -31,6 +31,7 @@ from snaplint.plan.changes import (
     Drift,
     Plan,
 )
+from snaplint.plan.cost import DEFAULT, Price, cost_text, job_cost, plan_cost
 from snaplint.plan.difftext import COLORS, paint, tree_lines, value_text
 
 IDENTITY_KEYS = ("appId", "cname", "uid", "mode")
@@ -77,6 +78,8 @@ def headline(change: Change) -> str:
         return f"# {addr}: a session may run but its sid is unknown; it cannot be stopped"
     if r == REASON_ADOPT:
         return f"# {addr}: its session was found running; apply records its sid ({change.detail})"
+    if change.moved_from:
+        return f"# job.{change.moved_from} has moved to {addr}"
     return f"# {addr} is up to date"
 
 
@@ -103,13 +106,15 @@ def render_plan(
             out.append("")
     untracked = plan.untracked
     shown = [
-        c for c in plan.changes if (c.action != Action.NOOP or c.reason) and c not in untracked
+        c
+        for c in plan.changes
+        if (c.action != Action.NOOP or c.reason or c.moved_from) and c not in untracked
     ]
     if plan.options.refresh_only:
         shown = plan.adopted
     if untracked:
         out.extend(untracked_lines(untracked, color=color))
-    acting = plan.adopted or any(c.action != Action.NOOP for c in plan.changes)
+    acting = plan.adopted or any(c.action != Action.NOOP or c.moved_from for c in plan.changes)
     if not plan.options.refresh_only and not acting:
         if not plan.errors:
             out.append(paint("No changes.", "1;32", color) + f" {nothing}")
@@ -122,7 +127,7 @@ def render_plan(
         out.append(title or "snaplint will perform the following actions:")
         out.append("")
         for change in shown:
-            out.extend(change_lines(change, color=color))
+            out.extend(change_lines(change, color=color, price=plan.price))
             out.append("")
     for d in plan.diagnostics:
         out.extend(diagnostic_lines(d, color=color))
@@ -132,6 +137,7 @@ def render_plan(
         forget = plan.count(Action.FORGET)
         if forget:
             out.append(f"{forget} ended job{'s' if forget != 1 else ''} to forget from the state.")
+        out.append(cost_line(plan))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -140,11 +146,28 @@ def summary_line(plan: Plan) -> str:
     extra = ""
     if plan.adopted:
         extra += f", {len(plan.adopted)} to adopt"
+    if plan.moved:
+        extra += f", {len(plan.moved)} to move"
     if plan.untracked:
         extra += f"; {len(plan.untracked)} untracked"
     return (
         f"Plan: {s['start']} to start, {s['update']} to update, {s['replace']} to replace, "
-        f"{s['stop']} to stop{extra}."
+        f"{s['stop']} to stop{extra}. "
+        f"Cost: {(plan.price or DEFAULT).money(plan_cost(plan).change_30_days, sign=True)}"
+        "/30 days."
+    )
+
+
+def cost_line(plan: Plan) -> str:
+    """The planned jobs' cost once applied (:mod:`snaplint.plan.cost`)."""
+    price = plan.price or DEFAULT
+    cost = plan_cost(plan, price)
+    n = len([j for j in cost.jobs.values() if not j.free])
+    return (
+        f"Cost once applied: {price.money(cost.after_per_hour)}/hour, "
+        f"{price.money(cost.after_30_days)}/30 days for {n} screenshot task{'s' if n != 1 else ''} "
+        f"(Cloud-Based Screenshot Upload, {price.money(price.per_1000_minutes)} per 1,000 "
+        f"minutes: {price.source})."
     )
 
 
@@ -194,10 +217,12 @@ def diagnostic_lines(d: Diagnostic, *, color: bool = False) -> list[str]:
     return lines
 
 
-def change_lines(change: Change, *, color: bool = False) -> list[str]:
+def change_lines(change: Change, *, color: bool = False, price: Price | None = None) -> list[str]:
     symbol = change.action.symbol
     code = COLORS.get(symbol)
     lines = ["  " + paint(headline(change), COLORS["note"], color)]
+    if change.moved_from and change.action != Action.NOOP:
+        lines.insert(0, f"  # job.{change.moved_from} has moved to job.{change.name}")
     if change.action == Action.NOOP:
         return lines
     head = f'{symbol} job "{change.name}" {{'
@@ -221,11 +246,14 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
         Action.UPDATE,
         Action.REPLACE,
     ):
-        lines.extend(projection_lines(change.after, color))
+        lines.extend(projection_lines(change.after, color, price))
     return lines
 
 
-def projection_lines(spec: Mapping[str, Any], color: bool = False) -> list[str]:
+def projection_lines(
+    spec: Mapping[str, Any], color: bool = False, price: Price | None = None
+) -> list[str]:
+
     cr = spec.get("clientRequest") or {}
     _, how = jobs.screenshots_per_hour(cr)
     uids = ((cr.get("recordingConfig") or {}).get("subscribeVideoUids")) or []
@@ -237,4 +265,9 @@ def projection_lines(spec: Mapping[str, Any], color: bool = False) -> list[str]:
     return [
         paint(f"    # screenshots: {jobs.key_pattern(spec)}{which}", COLORS["note"], color),
         paint(f"    # per hour:    {how}", COLORS["note"], color),
+        paint(
+            f"    # cost:        {cost_text(job_cost(spec, price or DEFAULT), price or DEFAULT)}",
+            COLORS["note"],
+            color,
+        ),
     ]

@@ -121,6 +121,7 @@ def _change(c: Change) -> dict[str, Any]:
         "last_seen_running": c.last_seen_running,
         "protect": c.protect,
         "detail": c.detail,
+        "moved_from": c.moved_from,
     }
 
 
@@ -190,6 +191,7 @@ def decode(data: bytes) -> SavedPlan:
                 last_seen_running=c.get("last_seen_running"),
                 protect=bool(c.get("protect", False)),
                 detail=c.get("detail"),
+                moved_from=c.get("moved_from"),
             )
             for c in doc["changes"]
         ]
