@@ -82,3 +82,73 @@ def test_block_nesting_up_to_the_limit_is_data() -> None:
     text = "a:\n" + "".join(" " * i + "- \n" for i in range(depth))
     loaded = load_text(text)
     assert [p.rule for p in loaded.problems] == ["unknown-document"]
+
+
+# ------------------------------------------------------------------ files that are not files
+
+
+def test_a_symlink_loop_named_or_walked_is_a_per_file_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yaml").symlink_to("b.yaml")
+    (tmp_path / "b.yaml").symlink_to("a.yaml")
+    code, out = lint(tmp_path, monkeypatch, capsys, "a.yaml")
+    assert code == 1 and "a.yaml:1:1: error unreadable-file" in out and "symbolic links" in out
+    code, out = lint(tmp_path, monkeypatch, capsys, ".")
+    assert code == 1 and "b.yaml:1:1: error unreadable-file" in out, out
+
+
+def test_a_fifo_in_the_project_or_named_is_skipped_with_a_finding_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import signal
+
+    os.mkfifo(tmp_path / "pipe.yaml")  # no writer: a blocking open would hang lint forever
+    signal.alarm(30)  # a hang fails the test instead of the suite
+    (tmp_path / "ok.yaml").write_text("a: 1\n")
+    for target in (".", "pipe.yaml"):
+        code, out = lint(tmp_path, monkeypatch, capsys, target)
+        assert code == 1 and "pipe.yaml:1:1: error unreadable-file a FIFO" in out, out
+    signal.alarm(0)
+
+
+def test_a_device_on_the_command_line_is_not_all_checks_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = lint(tmp_path, monkeypatch, capsys, "/dev/zero")
+    assert code == 1 and "/dev/zero:1:1: error unreadable-file a device" in out, out
+    assert "All checks passed" not in out
+
+
+def test_an_unreadable_file_and_folder_are_reported_on_their_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from snaplint.lint import discovery
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.yaml").write_text("a: 1\n")
+    (tmp_path / "secret.yaml").write_text("a: 1\n")
+    real_open, real_walk = os.open, os.walk
+
+    def deny_open(path: str, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("secret.yaml"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def deny_walk(top: str, onerror: object = None, **kwargs: object) -> object:
+        # as os.walk does for a folder it cannot list (tests run as root, where chmod is moot)
+        for dirpath, dirnames, filenames in real_walk(top, **kwargs):  # type: ignore[call-overload]
+            if "locked" in dirnames:
+                dirnames.remove("locked")
+                onerror(PermissionError(13, "Permission denied", os.path.join(dirpath, "locked")))  # type: ignore[operator]
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(os, "open", deny_open)
+    monkeypatch.setattr(discovery.os, "walk", deny_walk)
+    code, out = lint(tmp_path, monkeypatch, capsys, ".")
+    assert code == 1
+    assert "secret.yaml:1:1: error unreadable-file cannot read file: Permission denied" in out
+    assert "locked:1:1: error unreadable-file" in out and "not linted" in out, out

@@ -11,7 +11,9 @@ broken file must not hide the results of the others.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -234,9 +236,14 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
             data = stream.read(max_size + 1)
         else:
             # a bare descriptor, not a file object: a third of the cost on a large tree
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
+            flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(path, flags)
             try:
-                size = os.fstat(fd).st_size
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode):
+                    return _whole_file("unreadable-file", _not_a_file(info.st_mode))
+                size = info.st_size
                 if size > max_size:
                     return _whole_file(
                         "file-too-large",
@@ -251,12 +258,28 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
             finally:
                 os.close(fd)
     except OSError as exc:
-        return _whole_file("unreadable-file", f"cannot read file: {exc.strerror or exc}")
+        what = "folder" if os.path.isdir(path) else "file"
+        if exc.errno == errno.ENXIO:  # a socket cannot be opened
+            return _whole_file("unreadable-file", "a socket, not a file; skipped")
+        return _whole_file("unreadable-file", f"cannot read {what}: {exc.strerror or exc}")
     if len(data) > max_size:
         return _whole_file(
             "file-too-large", f"input is over the {_mib(max_size)} limit for a manifest; not linted"
         )
     return data
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder that cannot be listed; its files are not linted"
+    kind = (
+        "a FIFO"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a special file"
+    )
+    return f"{kind}, not a regular file; skipped (never read)"
 
 
 def _read_on(fd: int, data: bytes, max_size: int) -> bytes:
