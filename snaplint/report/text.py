@@ -14,6 +14,7 @@ from collections import Counter
 from typing import TextIO
 
 from snaplint.findings.diagnostics import Diagnostic
+from snaplint.findings.escape import escape
 from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions
 
@@ -39,10 +40,12 @@ def render(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
 
 
 def _headline(d: Diagnostic, color: bool) -> str:
-    where = f"{d.file}:{d.line}:{d.column}:"
+    # file names and messages (which quote keys and values) are input: escaped, never raw
+    where = f"{escape(d.file)}:{d.line}:{d.column}:"
+    message = escape(d.message)
     if not color:
-        return f"{where} {d.severity} {d.rule} {d.message}\n"
-    return f"{_BOLD}{where}{_RESET} {_COLORS[d.severity]}{d.severity}{_RESET} {_DIM}{d.rule}{_RESET} {d.message}\n"
+        return f"{where} {d.severity} {d.rule} {message}\n"
+    return f"{_BOLD}{where}{_RESET} {_COLORS[d.severity]}{d.severity}{_RESET} {_DIM}{d.rule}{_RESET} {message}\n"
 
 
 def _shown_line(line: str, d: Diagnostic) -> str:
@@ -67,8 +70,9 @@ def _snippet(line: str, d: Diagnostic, color: bool) -> str:
     caret = "^" * max(width, 1)
     if color:
         caret = f"{_COLORS[d.severity]}{caret}{_RESET}"
-    shown = line if len(line) <= 200 else line[:200] + "…"
-    return f"{pad} |\n{gutter} | {shown}\n{pad} | {' ' * (d.column - 1)}{caret}\n"
+    shown = escape(line if len(line) <= 200 else line[:200] + "…")
+    indent = len(escape(line[: d.column - 1]))  # the caret stays under the escaped text
+    return f"{pad} |\n{gutter} | {shown}\n{pad} | {' ' * indent}{caret}\n"
 
 
 def statistics(diagnostics: list[Diagnostic]) -> str:
