@@ -42,3 +42,18 @@ def test_a_file_name_cannot_forge_a_finding_line(cli, tmp_path: Path, fmt: str) 
     lines = out.splitlines()
     assert not any(line.startswith("fake.yaml") for line in lines), out
     assert any("x\\nfake.yaml:1:1: error forged\\x1b[2J\\u202e.yaml" in line for line in lines)
+
+
+@pytest.mark.parametrize("cache", [["--no-cache"], [], []])
+def test_a_file_name_that_is_not_utf8_is_printed_escaped(
+    cli, tmp_path: Path, cache: list[str]
+) -> None:
+    import os
+
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.yaml"), "wb") as fh:
+        fh.write(b"a: 1\n")
+    # twice with the cache: it is neither stored nor looked up (SQLite text is UTF-8)
+    for _ in range(1 if cache else 2):
+        code, out, err = cli("lint", *cache, "--format", "concise", ".", cwd=tmp_path)
+        assert code == 1 and "internal error" not in err, err
+        assert "bad\\xff.yaml:1:1: error unknown-document" in out, out

@@ -148,6 +148,14 @@ def _payload(entry: Entry) -> tuple[Any, ...]:
     )
 
 
+def _storable(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode's surrogates of a name that is not UTF-8
+        return False
+    return True
+
+
 def _valid(entry: Entry, checksum: Any) -> bool:
     """A row as put() wrote it: its checksum matches and its columns decode to their types."""
     try:
@@ -274,6 +282,7 @@ class Cache:
     def get_many(self, reals: Sequence[str]) -> dict[str, Entry]:
         """The entries of the files at the absolute paths ``reals`` (at most a few hundred:
         one query), by path; files without one are left out."""
+        reals = [r for r in reals if _storable(r)]
         if self.empty or self._con is None or not reals:
             return {}
         try:
@@ -343,6 +352,8 @@ class Cache:
     def put(self, real: str, entry: Entry, docs: str | None) -> None:
         """Record a file linted this run (and its checked documents' data as JSON, when they
         may be kept)."""
+        if not _storable(real):
+            return  # SQLite text is UTF-8: a non-UTF-8 name is linted again each run
         self._pending.append((real, *entry, docs, row_checksum(_payload(entry))))
         if len(self._pending) + len(self._touched) >= BATCH:
             self._flush()
@@ -350,7 +361,7 @@ class Cache:
     def touch(self, real: str, stat: list[int] | None) -> None:
         """A file read again with the same bytes: record its new stat, so the next run need
         not read it."""
-        if stat is not None:
+        if stat is not None and _storable(real):
             self._touched.append((stat[0], stat[1], stat[2], real))
             if len(self._pending) + len(self._touched) >= BATCH:
                 self._flush()

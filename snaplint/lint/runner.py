@@ -407,7 +407,9 @@ class _SetKey:
         if h is None:
             self.valid = False
             return
-        digest = hashlib.blake2b(f"{real}\0{display}\0{h}".encode(), digest_size=16).digest()
+        digest = hashlib.blake2b(
+            f"{real}\0{display}\0{h}".encode("utf-8", "surrogateescape"), digest_size=16
+        ).digest()
         self.total = (self.total + int.from_bytes(digest, "little")) % (1 << 128)
         self.count += 1
 
