@@ -57,3 +57,20 @@ def test_a_file_name_that_is_not_utf8_is_printed_escaped(
         code, out, err = cli("lint", *cache, "--format", "concise", ".", cwd=tmp_path)
         assert code == 1 and "internal error" not in err, err
         assert "bad\\xff.yaml:1:1: error unknown-document" in out, out
+
+
+@pytest.mark.parametrize("target", [".", "jobs/leak.yaml"])
+def test_a_link_leading_out_of_the_project_is_reported_not_read(
+    cli, tmp_path: Path, target: str
+) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("cname: c\nuid: '1'\nclientRequest:\n  token: TOPSECRET-outside\n")
+    project = tmp_path / "project"
+    (project / "jobs").mkdir(parents=True)
+    (project / ".snaplint.yaml").write_text('api-revision: "2020-10"\n')
+    (project / "jobs" / "leak.yaml").symlink_to(outside)
+    (project / "jobs" / "inner.yaml").symlink_to(project / ".snaplint.yaml")  # inside: read
+    code, out, _err = cli("lint", "--no-cache", target, cwd=project)
+    assert code == 1
+    assert "jobs/leak.yaml:1:1: error unreadable-file a symbolic link to a file outside" in out
+    assert "TOPSECRET" not in out and "outside.yaml" not in out, out

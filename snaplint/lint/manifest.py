@@ -228,8 +228,32 @@ def _whole_file(rule: str, message: str) -> Problem:
     return Problem(rule, message, Span(1, 1, 1, 2))
 
 
+# the project root (real path, with a separator) a run is confined to; None: no confinement
+_CONFINED: str | None = None
+
+
+def confine_to(root: Path | None) -> None:
+    """Refuse to read, from here on, links inside ``root`` that lead outside it (as git and
+    ruff do): their content would be shown in snippets as if it were the project's."""
+    global _CONFINED
+    _CONFINED = None if root is None else os.path.join(os.path.realpath(root), "")
+
+
+def _leads_out(path: str) -> bool:
+    if _CONFINED is None or not os.path.islink(path):
+        return False
+    inside = os.path.join(os.path.abspath(path), "").startswith(_CONFINED)
+    return inside and not os.path.join(os.path.realpath(path), "").startswith(_CONFINED)
+
+
 def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
     """Read a file (or stdin for "-"), refusing files too large to be manifests."""
+    if path != "-" and _leads_out(path):
+        return _whole_file(
+            "unreadable-file",
+            "a symbolic link to a file outside the project root; not read (lint the target "
+            "where it lives)",
+        )
     try:
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
