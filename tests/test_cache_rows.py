@@ -75,3 +75,23 @@ def test_a_damaged_project_row_is_a_miss(cli, project: Path, stats) -> None:
         con.execute("""UPDATE project SET diagnostics = '[["a", 1]]'""")
     con.close()
     assert lint_json(cli, project, "jobs") == cold
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_broken_context_file_is_reported_on_its_path_and_does_not_stop_the_lint(
+    cli, project: Path, cached: bool
+) -> None:
+    """Issue 12, point 2: lint of a clean file loads the project's other files as context for
+    project rules; a broken one among them is a warning on its own path, not an exit 2."""
+    jobs = project / "jobs"
+    (jobs / "bad.yaml").unlink()
+    (jobs / "tagged.yaml").write_text("kind: SnapshotJob\nspec:\n  uid: !!int x\n")
+    (jobs / "syntax.yaml").write_text("a: [1,\n")
+    flags = [] if cached else ["--no-cache"]
+    if cached:
+        cli("lint", "jobs", cwd=project)
+    code, out, err = cli("lint", *flags, "--format", "concise", "jobs/job1.yaml", cwd=project)
+    assert code == 0 and "All checks passed (1 file, 1 document checked)" in out, out + err
+    assert "snaplint: warning: jobs/syntax.yaml:2:1: yaml-syntax" in err, err
+    assert "snaplint: warning: jobs/tagged.yaml:3:8: yaml-syntax" in err, err
+    assert "internal error" not in err
