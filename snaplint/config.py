@@ -121,7 +121,7 @@ def app_id_fallback(env: Mapping[str, str], api: Mapping[str, Any]) -> str | Non
 def find_config(start_paths: Sequence[str]) -> Path | None:
     """The nearest config file above the first linted path (or the working directory)."""
     starts = [p for p in start_paths if p and p != "-"] or ["."]
-    start = Path(starts[0]).resolve()
+    start = Path(os.path.realpath(starts[0]))  # Path.resolve raises on a symlink loop
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         for name in CONFIG_NAMES:

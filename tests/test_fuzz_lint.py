@@ -202,3 +202,125 @@ def test_base_manifest_is_clean() -> None:
     assert [
         (d.rule, d.message) for d in lint_bytes(yaml.safe_dump(BASE, sort_keys=False).encode())
     ] == []
+
+
+# ------------------------------------------------ through the CLI: exit 0 or 1, never 2
+
+_CLI_DIR = None
+
+
+def _cli_dir() -> Any:
+    global _CLI_DIR
+    if _CLI_DIR is None:
+        import tempfile
+        from pathlib import Path
+
+        _CLI_DIR = Path(tempfile.mkdtemp(prefix="snaplint-fuzz-"))
+    return _CLI_DIR
+
+
+def lint_cli(text: str, *formats: str) -> None:
+    """Lint ``text`` as a file through the in-process CLI: one file's problems are findings."""
+    import contextlib
+
+    from snaplint.cli import main
+
+    path = _cli_dir() / "fuzz.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    for fmt in formats or ("text",):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["lint", "--no-cache", "--format", fmt, str(path)])
+        shown = out.getvalue() + err.getvalue()
+        assert code in (0, 1), (code, text, shown)
+        assert "Traceback" not in shown and "internal error" not in shown, (text, shown)
+
+
+_block_scalar = st.one_of(
+    st.sampled_from(
+        [
+            "!!int x",
+            "!!float x",
+            "!!bool maybe",
+            "!!int 12",
+            "!!str 1",
+            "~",
+            "null",
+            "0x1f",
+            "1_0",
+            "0o17",
+            "1e400",
+            "-.inf",
+            ".nan",
+            "'q'",
+            '"d"',
+            "[a, b]",
+            "{}",
+            "&a 1",
+            "*a",
+            "|",
+            ">",
+            "${env:X}",
+            "910001",
+            "yes",
+            "2026-01-01",
+            "\x1b[2J",
+            "\u202e",
+            "a: b",
+        ]
+    ),
+    st.integers().map(str),
+    st.text(alphabet=st.sampled_from(list("ab9 :-#!&*'\"[]{},\\\t")), max_size=12),
+    st.integers(min_value=4200, max_value=5000).map(lambda n: "7" * n),  # int-string limit
+)
+_block_key = st.one_of(
+    st.sampled_from(["apiVersion", "kind", "spec", "uid", "cname", "clientRequest", "<<", "? a"]),
+    st.text(alphabet=st.sampled_from(list("abc-_!")), min_size=1, max_size=6),
+)
+
+
+@st.composite
+def block_text(draw: st.DrawFn) -> str:
+    """Block-style YAML: indented "key: value" and "- item" lines, as the fast reader reads."""
+    lines = []
+    if draw(st.booleans()):
+        lines += ["apiVersion: snaplint/v1", "kind: SnapshotJob", "metadata: {name: a}", "spec:"]
+    indent = 2 if lines else 0
+    for _ in range(draw(st.integers(min_value=0, max_value=25))):
+        indent = max(0, indent + draw(st.sampled_from([-2, 0, 0, 2, 1])))
+        shape = draw(st.sampled_from(["key", "keyvalue", "item", "itemvalue", "separator"]))
+        pad = " " * indent
+        if shape == "key":
+            lines.append(f"{pad}{draw(_block_key)}:")
+        elif shape == "keyvalue":
+            lines.append(f"{pad}{draw(_block_key)}: {draw(_block_scalar)}")
+        elif shape == "item":
+            lines.append(f"{pad}-")
+        elif shape == "itemvalue":
+            lines.append(f"{pad}- {draw(_block_scalar)}")
+        else:
+            lines.append("---")
+    if draw(st.booleans()):  # deep nesting, past libyaml's limit or just below it
+        depth = draw(st.sampled_from([50, 998, 1001, 2500]))
+        lines += [" " * i + "- " for i in range(depth)]
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
+
+
+CLI_FUZZ = settings(FUZZ, max_examples=max(20, EXAMPLES // 3))
+
+
+@CLI_FUZZ
+@given(block_text(), st.sampled_from(["text", "concise", "github", "json"]))
+def test_block_style_text_through_the_cli(text: str, fmt: str) -> None:
+    lint_cli(text, fmt)
+
+
+@CLI_FUZZ
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab: -[]{}#&*!|>'\"\n\t,?%@`~\\0123456789\x1b\x85\ufeff")),
+        max_size=300,
+    )
+)
+def test_yaml_like_text_through_the_cli(text: str) -> None:
+    lint_cli(text)

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from snaplint.lint.yamlnodes import UNSUPPORTED, plain_value
+from snaplint.lint.problem import MAX_NESTING
+from snaplint.lint.yamlnodes import MISFIT, UNSUPPORTED, plain_value
 
 # a plain scalar (key or value) cannot start with these; "-", "?" and ":" are allowed when
 # followed by a non-space, but such values are rare enough to leave to libyaml
@@ -78,6 +79,8 @@ def _read(text: str) -> list[Any]:
                 child: Any = [] if dash else {}
                 parent[slot] = child
                 stack.append((indent, child, indent == at))
+                if len(stack) > MAX_NESTING:
+                    raise _Unusual  # libyaml's path reports the limit
             else:
                 parent[slot] = None
         if root is None:
@@ -121,6 +124,8 @@ def _read(text: str) -> list[Any]:
             top[-1] = mapping
             column = len(line) - len(item)
             stack.append((column, mapping, False))
+            if len(stack) > MAX_NESTING:
+                raise _Unusual
             pending = _entry(mapping, item, key_end, column)
             continue
 
@@ -229,7 +234,7 @@ def _value(s: str) -> Any:
 
 def _plain(s: str) -> Any:
     value = plain_value(s)
-    if value is UNSUPPORTED:
+    if value is UNSUPPORTED or value is MISFIT:  # the node path reports both
         raise _Unusual
     return value
 

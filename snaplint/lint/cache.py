@@ -40,13 +40,14 @@ import contextlib
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from snaplint.config import CACHE_DIR_NAME
-from snaplint.lint.cacherows import CACHE_FORMAT, encode_json
+from snaplint.lint.cacherows import CACHE_FORMAT, encode_json, row_checksum, valid_rows
 
 DEFAULT_DIR = CACHE_DIR_NAME
 BATCH = 100  # entries per write transaction (what waits to be written is this many, not the tree)
@@ -100,7 +101,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER, mtime INTEGER,
     read_ns INTEGER NOT NULL, suppressions INTEGER NOT NULL, documents INTEGER NOT NULL,
-    diagnostics TEXT, checked TEXT, keys BLOB, docs TEXT
+    diagnostics TEXT, checked TEXT, keys BLOB, docs TEXT, checksum TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS project (
     id INTEGER PRIMARY KEY CHECK (id = 0), files_key TEXT NOT NULL, diagnostics TEXT NOT NULL
@@ -129,8 +130,51 @@ def _create(con: sqlite3.Connection) -> None:
 
 _GET = (
     "SELECT path, hash, size, mtime, read_ns, suppressions, documents, diagnostics, checked, "
-    "keys FROM files WHERE path"
+    "keys, checksum FROM files WHERE path"
 )
+_ROW_TYPES = (str, (int, type(None)), (int, type(None)), int, int, int, (str, type(None)))
+
+
+def _payload(entry: Entry) -> tuple[Any, ...]:
+    # the stat columns are left out: touch() updates them in place, and a wrong stat only
+    # makes the file be read again (its content hash decides)
+    return (
+        entry.hash,
+        entry.suppressions,
+        entry.documents,
+        entry.diagnostics,
+        entry.checked,
+        entry.keys,
+    )
+
+
+def _storable(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode's surrogates of a name that is not UTF-8
+        return False
+    return True
+
+
+def _valid(entry: Entry, checksum: Any) -> bool:
+    """A row as put() wrote it: its checksum matches and its columns decode to their types."""
+    try:
+        if checksum != row_checksum(_payload(entry)):
+            return False
+        if not all(isinstance(v, t) for v, t in zip(entry, _ROW_TYPES, strict=False)):
+            return False
+        if entry.checked is not None:
+            checked = json.loads(entry.checked)
+            if not isinstance(checked, list) or not all(
+                isinstance(c, list) and len(c) == 2 and type(c[0]) is int and isinstance(c[1], str)
+                for c in checked
+            ):
+                return False
+        if entry.keys is not None and not isinstance(entry.keys, bytes):
+            return False
+        return entry.diagnostics is None or valid_rows(json.loads(entry.diagnostics))
+    except (ValueError, TypeError, RecursionError):
+        return False
 
 
 class Cache:
@@ -148,6 +192,7 @@ class Cache:
         self._con: sqlite3.Connection | None = None
         self._writable = True
         self._reading = False  # in a read transaction
+        self._warned = False  # a damaged row was reported (once a run)
         # the database is created by the first write: a run that writes nothing leaves no trace
         if self.path.exists():
             self._connect(create=False)
@@ -237,6 +282,7 @@ class Cache:
     def get_many(self, reals: Sequence[str]) -> dict[str, Entry]:
         """The entries of the files at the absolute paths ``reals`` (at most a few hundred:
         one query), by path; files without one are left out."""
+        reals = [r for r in reals if _storable(r)]
         if self.empty or self._con is None or not reals:
             return {}
         try:
@@ -249,17 +295,38 @@ class Cache:
         except sqlite3.Error as exc:
             self._broken(exc)
             return {}  # a broken or locked database is a miss
-        return {row[0]: Entry(*row[1:]) for row in rows}
+        out: dict[str, Entry] = {}
+        for row in rows:
+            entry = Entry(*row[1:-1])
+            if _valid(entry, row[-1]):
+                out[row[0]] = entry
+            else:  # a miss: the file is linted again and its row rewritten
+                self._damaged(str(row[0]))
+        return out
+
+    def _damaged(self, path: str) -> None:
+        if not self._warned:
+            self._warned = True
+            print(
+                f"snaplint: warning: damaged lint cache entry for {path!r} ignored; such files "
+                "are linted again and their entries rewritten",
+                file=sys.stderr,
+            )
 
     def docs(self, real: str) -> list[Any] | None:
         """The data of the checked documents stored with the file's entry (read only when
         the project stage needs it: lookups leave it on disk)."""
         row = self._one("SELECT docs FROM files WHERE path = ?", (real,))
         try:
-            data = json.loads(row[0]) if row is not None else None
-        except ValueError:
+            data = json.loads(row[0]) if row is not None and row[0] is not None else None
+        except (ValueError, TypeError, RecursionError):
             return None
-        return data if isinstance(data, list) else None
+        if not isinstance(data, list) or not all(
+            isinstance(d, list) and len(d) == 3 and type(d[0]) is int and isinstance(d[1], str)
+            for d in data
+        ):
+            return None  # damaged: the caller parses the file instead
+        return data
 
     def project(self, files_key: str) -> list[tuple[str, list[Any]]] | None:
         """The project stage's findings over exactly the files ``files_key`` names."""
@@ -267,23 +334,34 @@ class Cache:
             "SELECT diagnostics FROM project WHERE id = 0 AND files_key = ?", (files_key,)
         )
         try:
-            return json.loads(row[0]) if row is not None else None
-        except ValueError:
+            data = json.loads(row[0]) if row is not None else None
+        except (ValueError, TypeError, RecursionError):
+            data = None
+        if data is None:
             return None
+        if isinstance(data, list) and all(
+            isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) and valid_rows([r[1]])
+            for r in data
+        ):
+            return [(f, row) for f, row in data]
+        self._damaged("<project stage>")
+        return None
 
     # -- writing --
 
     def put(self, real: str, entry: Entry, docs: str | None) -> None:
         """Record a file linted this run (and its checked documents' data as JSON, when they
         may be kept)."""
-        self._pending.append((real, *entry, docs))
+        if not _storable(real):
+            return  # SQLite text is UTF-8: a non-UTF-8 name is linted again each run
+        self._pending.append((real, *entry, docs, row_checksum(_payload(entry))))
         if len(self._pending) + len(self._touched) >= BATCH:
             self._flush()
 
     def touch(self, real: str, stat: list[int] | None) -> None:
         """A file read again with the same bytes: record its new stat, so the next run need
         not read it."""
-        if stat is not None:
+        if stat is not None and _storable(real):
             self._touched.append((stat[0], stat[1], stat[2], real))
             if len(self._pending) + len(self._touched) >= BATCH:
                 self._flush()
@@ -298,7 +376,7 @@ class Cache:
         self._pending, self._touched = [], []
         if entries:
             self._write(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries
             )
         if touched:
             self._write("UPDATE files SET size = ?, mtime = ?, read_ns = ? WHERE path = ?", touched)

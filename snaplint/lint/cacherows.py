@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,8 @@ from snaplint.lint.manifest import DEFAULT_MAX_FILE_SIZE
 if TYPE_CHECKING:
     from snaplint.lint.linter import Linter
 
-CACHE_FORMAT = 3  # bump when a row's layout changes: older databases are then never read
+CACHE_FORMAT = 4  # bump when a row's layout changes: older databases are then never read
+# 4: each files row carries a checksum of its payload (row_checksum), checked when read
 
 
 # --------------------------------------------------------------------------- diagnostics as rows
@@ -66,6 +68,53 @@ def diag_from_row(file: str, row: list[Any]) -> Diagnostic:
         tuple(path),
         document,
         fix_obj,
+    )
+
+
+def row_checksum(values: Sequence[Any]) -> str:
+    """The checksum stored with a files row over its payload columns, with the format: a row
+    edited, truncated or written by another layout no longer matches and is a miss."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"v{CACHE_FORMAT}".encode())
+    for value in values:
+        # a type tag per column: NULL, 0 and "" differ (a NULL diagnostics column would read as
+        # "no findings")
+        if isinstance(value, bool):
+            value = int(value)  # SQLite stores a bool as the integer it reads back
+        if isinstance(value, bytes):
+            h.update(b"\x00b%d:" % len(value) + value)
+        else:
+            text = "" if value is None else str(value)
+            h.update(f"\x00{type(value).__name__[0]}{len(text)}:{text}".encode("utf-8", "replace"))
+    return h.hexdigest()
+
+
+def valid_rows(rows: Any) -> bool:
+    """Diagnostic rows as :func:`diag_row` writes them, whatever the checksum says."""
+    if not isinstance(rows, list):
+        return False
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 11):
+            return False
+        line, col, end_line, end_col, rule, code, severity, message, path, document, fix = row
+        if not all(type(n) is int for n in (line, col, end_line, end_col, document)):
+            return False
+        if not all(isinstance(t, str) for t in (rule, code, severity, message)):
+            return False
+        if not isinstance(path, list) or not (fix is None or _valid_fix(fix)):
+            return False
+    return True
+
+
+def _valid_fix(fix: Any) -> bool:
+    return (
+        isinstance(fix, dict)
+        and isinstance(fix.get("description"), str)
+        and isinstance(fix.get("safe"), bool)
+        and isinstance(fix.get("edits"), list)
+        and all(
+            isinstance(e, list) and len(e) == 4 and isinstance(e[1], list) for e in fix["edits"]
+        )
     )
 
 

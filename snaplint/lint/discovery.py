@@ -74,7 +74,7 @@ def discover(
     # one folder walked: no file comes twice (the walk does not follow links), so no need to
     # remember every path
     single = len(paths) == 1
-    root = root.resolve()
+    root = Path(os.path.realpath(root))
     excluded = Excluder(exclude)
     included = re.compile("|".join(fnmatch.translate(p) for p in include) or "(?!)").match
 
@@ -93,9 +93,14 @@ def discover(
             continue
         p = Path(given)
         if not p.exists():
-            raise MissingPath(given)
-        absolute = p.resolve()
-        if p.is_file():
+            if not os.path.lexists(given):
+                raise MissingPath(given)
+            add(given)  # a dangling link or a link loop: reading it reports why, on its path
+            continue
+        absolute = Path(os.path.realpath(given))  # Path.resolve raises on a loop further up
+        if not p.is_dir():
+            # files, and FIFOs, devices and sockets: the reader reports those as not files
+            # instead of walking them as empty folders ("0 files, all checks passed")
             if force_exclude and excluded(_rel(absolute, root)):
                 continue
             add(given)
@@ -107,7 +112,13 @@ def discover(
             if force_exclude:
                 continue
             base = absolute  # asked for explicitly: exclude only what lies below it
-        for dirpath, dirnames, filenames in os.walk(given):
+
+        def unreadable(error: OSError) -> None:
+            # a folder the walk cannot list is reported on its path by the reader
+            if error.filename is not None:
+                out.append(os.fsdecode(error.filename))
+
+        for dirpath, dirnames, filenames in os.walk(given, onerror=unreadable):
             current = Path(dirpath).resolve()
             prefix = _rel(current, base)
             prefix = "" if prefix in ("", ".") else prefix + "/"

@@ -11,7 +11,9 @@ broken file must not hide the results of the others.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -236,17 +238,46 @@ def _whole_file(rule: str, message: str) -> Problem:
     return Problem(rule, message, Span(1, 1, 1, 2))
 
 
+# the project root (real path, with a separator) a run is confined to; None: no confinement
+_CONFINED: str | None = None
+
+
+def confine_to(root: Path | None) -> None:
+    """Refuse to read, from here on, links inside ``root`` that lead outside it (as git and
+    ruff do): their content would be shown in snippets as if it were the project's."""
+    global _CONFINED
+    _CONFINED = None if root is None else os.path.join(os.path.realpath(root), "")
+
+
+def _leads_out(path: str) -> bool:
+    if _CONFINED is None or not os.path.islink(path):
+        return False
+    inside = os.path.join(os.path.abspath(path), "").startswith(_CONFINED)
+    return inside and not os.path.join(os.path.realpath(path), "").startswith(_CONFINED)
+
+
 def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
     """Read a file (or stdin for "-"), refusing files too large to be manifests."""
+    if path != "-" and _leads_out(path):
+        return _whole_file(
+            "unreadable-file",
+            "a symbolic link to a file outside the project root; not read (lint the target "
+            "where it lives)",
+        )
     try:
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_size + 1)
         else:
             # a bare descriptor, not a file object: a third of the cost on a large tree
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
+            flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(path, flags)
             try:
-                size = os.fstat(fd).st_size
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode):
+                    return _whole_file("unreadable-file", _not_a_file(info.st_mode))
+                size = info.st_size
                 if size > max_size:
                     return _whole_file(
                         "file-too-large",
@@ -261,12 +292,28 @@ def read_bytes(path: str, max_size: int, stdin: Any = None) -> bytes | Problem:
             finally:
                 os.close(fd)
     except OSError as exc:
-        return _whole_file("unreadable-file", f"cannot read file: {exc.strerror or exc}")
+        what = "folder" if os.path.isdir(path) else "file"
+        if exc.errno == errno.ENXIO:  # a socket cannot be opened
+            return _whole_file("unreadable-file", "a socket, not a file; skipped")
+        return _whole_file("unreadable-file", f"cannot read {what}: {exc.strerror or exc}")
     if len(data) > max_size:
         return _whole_file(
             "file-too-large", f"input is over the {_mib(max_size)} limit for a manifest; not linted"
         )
     return data
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder that cannot be listed; its files are not linted"
+    kind = (
+        "a FIFO"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a special file"
+    )
+    return f"{kind}, not a regular file; skipped (never read)"
 
 
 def _read_on(fd: int, data: bytes, max_size: int) -> bytes:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from snaplint.findings.diagnostics import JsonPath, Span
 
 MAX_EXPANDED_NODES = 250_000  # per document, after alias expansion (alias bombs)
+# block and flow containers inside each other, per document: libyaml (PyYAML >= 6.0.4) stops
+# at 1,000 levels with a located error; the fast block reader must not accept what it refuses
+MAX_NESTING = 999
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,28 @@ if TYPE_CHECKING:
     from snaplint.lint.manifest import Document, Source
 
 
+# findings that mean a file could not be read as YAML at all
+_BROKEN = frozenset({"yaml-syntax", "unreadable-file", "file-too-large"})
+
+
+def _warn_broken_context(o: FileOutcome) -> None:
+    """A context file (read for project rules, not asked for) that is broken is said on its own
+    path, on stderr: the files asked for are still linted and reported as usual."""
+    broken = next((d for d in o.diagnostics if d.rule in _BROKEN), None)
+    if broken is None:
+        return
+    import sys
+
+    from snaplint.findings.escape import escape
+
+    print(
+        f"snaplint: warning: {escape(o.display)}:{broken.line}:{broken.column}: {broken.rule} "
+        f"{escape(broken.message)} (a project file read as context; project rules did not see "
+        "its jobs)",
+        file=sys.stderr,
+    )
+
+
 class Results:
     """What a run reports, gathered one file at a time.
 
@@ -59,6 +81,7 @@ class Results:
         """A file's outcome: its findings, document count, source (for suppressions)."""
         self.documents.extend(o.documents)
         if not self.reported(o.real):
+            _warn_broken_context(o)
             return
         self.document_count += o.document_count
         if o.source is not None:

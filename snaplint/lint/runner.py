@@ -51,6 +51,7 @@ from snaplint.lint.manifest import (
     LoadedFile,
     Problem,
     Source,
+    confine_to,
     decode,
     display_path,
     parse,
@@ -110,8 +111,10 @@ class Runner:
         self.cache_dir = cache_dir  # None: no cache
         self.jobs = jobs
         self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
+        self.root: Path | None = None  # else the config's root
 
     def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
+        confine_to(self.root or linter.config.root)  # (inherited by forked workers)
         use_cache = self.cache_dir is not None and not linter.options.resolve_env
         cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
         run = _Run(linter, cache, paths, self.stats)
@@ -407,7 +410,9 @@ class _SetKey:
         if h is None:
             self.valid = False
             return
-        digest = hashlib.blake2b(f"{real}\0{display}\0{h}".encode(), digest_size=16).digest()
+        digest = hashlib.blake2b(
+            f"{real}\0{display}\0{h}".encode("utf-8", "surrogateescape"), digest_size=16
+        ).digest()
         self.total = (self.total + int.from_bytes(digest, "little")) % (1 << 128)
         self.count += 1
 
@@ -484,4 +489,6 @@ def runner_for(
         directory = Path(cache_dir) if cache_dir else default_cache_dir(root)
         if not directory.is_absolute():
             directory = root / directory
-    return Runner(directory, jobs)
+    runner = Runner(directory, jobs)
+    runner.root = root  # the project root links must not lead out of
+    return runner

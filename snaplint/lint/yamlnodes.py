@@ -12,6 +12,7 @@ served entirely from the cache never loads PyYAML.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from snaplint.findings.diagnostics import JsonPath, Span, Target
-from snaplint.lint.problem import MAX_EXPANDED_NODES, Problem
+from snaplint.lint.problem import MAX_EXPANDED_NODES, MAX_NESTING, Problem
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -98,7 +99,13 @@ def compose(text: str, problems: list[Problem]) -> Iterator[tuple[int, Node, Any
         problems.append(Problem("yaml-syntax", f"invalid YAML: {exc}", Span(1, 1, 1, 2), (), index))
     except RecursionError:
         problems.append(
-            Problem("yaml-syntax", "document is nested too deeply to parse", Span(1, 1, 1, 2))
+            Problem(
+                "yaml-syntax",
+                f"document is nested more than {MAX_NESTING} levels deep; not linted",
+                Span(1, 1, 1, 2),
+                (),
+                index,
+            )
         )
 
 
@@ -212,6 +219,13 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, root: Node) -
     if tag == _PLAIN:
         tag = node.tag = _plain_tag(node.value)
     value = _typed(tag, node.value)
+    if value is MISFIT:
+        problems.append(
+            _node_problem(
+                "yaml-syntax", _misfit_message(tag, node.value), node, index, _path_to(root, node)
+            )
+        )
+        return node.value
     if value is not UNSUPPORTED:
         return value
     problems.append(
@@ -229,16 +243,33 @@ def _scalar(node: ScalarNode, problems: list[Problem], index: int, root: Node) -
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
 
 UNSUPPORTED: Any = object()  # a tag that is not data: "=", "<<", or an explicit custom tag
+MISFIT: Any = object()  # a core tag whose text it cannot read: "!!int x", or past int's digit limit
+
+
+def _misfit_message(tag: str, text: str) -> str:
+    name = tag.rsplit(":", 1)[-1]
+    digits = sum(c.isdigit() for c in text)
+    if name == "int" and digits > sys.get_int_max_str_digits() > 0:
+        return (
+            f"integer of {digits:,} digits is over the {sys.get_int_max_str_digits():,}-digit "
+            "limit for reading numbers; not a value a manifest can hold"
+        )
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return f"value {shown!r} is not a valid {name} (tag {tag!r})"
 
 
 def _typed(tag: str, text: str) -> Any:
     """The data of a scalar's text under its resolved tag, or :data:`UNSUPPORTED`."""
     if tag in _AS_TEXT_TAGS:  # timestamps stay text: JSON Schema formats apply to strings
         return text
-    if tag == _INT and text.isdigit() and (text[0] != "0" or len(text) == 1):
-        return int(text)  # the common case; octal, hex, 1_000 and 1:30 take the slow path
-    if tag in _PLAIN_TAGS:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, text))
+    try:
+        if tag == _INT and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            return int(text)  # the common case; octal, hex, 1_000 and 1:30 take the slow path
+        if tag in _PLAIN_TAGS:
+            return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, text))
+    except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
+        # an explicit "!!int x", or more digits than int() reads (sys.get_int_max_str_digits)
+        return MISFIT
     return UNSUPPORTED
 
 

@@ -56,8 +56,10 @@ from snaplint.operations.outcomes import (
     NoHooks,
     Outcome,
     crash_point,
+    earlier_start,
     error_fields,
     one_line,
+    recorded_session,
     stopped_detail,
 )
 from snaplint.operations.pacing import app_of, start_per_key
@@ -442,14 +444,7 @@ class Executor:
         error = error_fields(exc)
         if isinstance(exc, (AlreadyStartedError, TaskConflictError)):
             # evidence, not failure: a session runs for this job's App ID + cname + uid
-            if (
-                isinstance(exc, TaskConflictError)
-                and previous is not None
-                and previous.sid
-                and previous.status == RUNNING
-                and (previous.app_id, previous.cname, previous.uid)
-                == (base["session"]["appId"], base["session"]["cname"], base["session"]["uid"])
-            ):
+            if isinstance(exc, TaskConflictError) and recorded_session(previous, base):
                 # refresh saw its recorded session as gone, yet it runs (404 during a failover)
                 self.record(
                     Record(
@@ -470,12 +465,7 @@ class Executor:
                     started=started,
                     changed=False,
                 )
-            if (
-                isinstance(exc, TaskConflictError)
-                and previous is not None
-                and previous.status in (UNTRACKED, PENDING)
-                and previous.resource_id
-            ):
+            if isinstance(exc, TaskConflictError) and earlier_start(previous):
                 # the session that runs is the one an earlier, unanswered start began: keep
                 # its resourceId, which its sid (once learned) is queried and stopped with
                 base = {**base, "resource_id": previous.resource_id}

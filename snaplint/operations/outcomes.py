@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from snaplint.agora.exceptions import InvalidOperationError, NoRecordedDataError
-from snaplint.plan.changes import Action, Change, Desired, Live, Plan
+from snaplint.plan.changes import PENDING, RUNNING, UNTRACKED, Action, Change, Desired, Live, Plan
 from snaplint.plan.changes import summary_counts as _counts
 
 ENV_CRASH = "SNAPLINT_TEST_CRASH_AT"
@@ -116,3 +116,18 @@ def stopped_detail(exc: BaseException) -> str:
 def summary_counts(outcomes: list[Outcome]) -> dict[str, int]:
     """Succeeded changes per kind, for the closing summary (counted as plans are)."""
     return _counts(o.action for o in outcomes if o.result == SUCCEEDED and o.changed)
+
+
+def recorded_session(previous: Any, base: dict[str, Any]) -> bool:
+    """The state recorded a running session of this App ID + cname + uid (with its sid)."""
+    session = base["session"]
+    return bool(previous and previous.sid and previous.status == RUNNING) and (
+        previous.app_id,
+        previous.cname,
+        previous.uid,
+    ) == (session["appId"], session["cname"], session["uid"])
+
+
+def earlier_start(previous: Any) -> bool:
+    """An earlier start went unanswered (untracked or pending) and its resourceId is known."""
+    return bool(previous and previous.status in (UNTRACKED, PENDING) and previous.resource_id)

@@ -157,6 +157,27 @@ def encode(saved: SavedPlan) -> bytes:
     return json.dumps(doc, indent=2, ensure_ascii=False).encode() + b"\n"
 
 
+MAX_PLAN_DEPTH = 100  # manifests nest a few levels; a plan's values a few more
+
+
+def _too_deep() -> str:
+    return f"the plan file is damaged (nested more than {MAX_PLAN_DEPTH} levels deep)"
+
+
+def _depth_over(doc: Any, limit: int) -> bool:
+    """Whether JSON data nests deeper than ``limit``, found without recursing."""
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
+
+
 def looks_like_plan(data: bytes) -> bool:
     head = data[:200].decode("utf-8", "replace")
     return head.lstrip().startswith("{") and f'"format": "{PLAN_FORMAT}"' in head
@@ -167,6 +188,11 @@ def decode(data: bytes) -> SavedPlan:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise PlanFileError(f"not a snaplint plan (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise PlanFileError(_too_deep()) from None
+    if _depth_over(doc, MAX_PLAN_DEPTH):
+        # rendering and comparing values recurse: refuse what they could not show
+        raise PlanFileError(_too_deep())
     if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
         raise PlanFileError("not a snaplint plan (format is not snaplint-plan)")
     version = doc.get("version")

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from snaplint.findings.diagnostics import SEVERITY_RANK, Diagnostic
+from snaplint.findings.escape import escape
 from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions, repo_relative, severity_counts
 
@@ -69,7 +70,7 @@ def select(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], int]:
 
 def annotation(d: Diagnostic, options: ReportOptions) -> str:
     props: dict[str, object] = {
-        "file": repo_relative(d.file, options),
+        "file": escape(repo_relative(d.file, options)),
         "line": d.line,
         "endLine": max(d.end_line, d.line),
         "col": d.column,
@@ -77,6 +78,8 @@ def annotation(d: Diagnostic, options: ReportOptions) -> str:
     if d.end_line == d.line and d.end_column > d.column:
         props["endColumn"] = d.end_column
     props["title"] = f"{d.rule} ({d.code})" if d.code else d.rule
+    # the toolkit's escaping (%0A, %25) already keeps a message in its command: not escape()d,
+    # so a multi-line message stays multi-line in the annotation
     return command(COMMAND[d.severity], props, d.message)
 
 
@@ -115,8 +118,8 @@ def _full_listing(result: LintResult, stream: TextIO, options: ReportOptions) ->
     stream.write(f"::group::snaplint: all {len(result.diagnostics)} findings\n")
     stream.write(f"::stop-commands::{token}\n")
     for d in ordered(result.diagnostics):
-        where = f"{repo_relative(d.file, options)}:{d.line}:{d.column}:"
-        message = d.message.replace("\r", " ").replace("\n", " ")
+        where = f"{escape(repo_relative(d.file, options))}:{d.line}:{d.column}:"
+        message = escape(d.message)
         stream.write(f"{where} {d.severity} {d.rule} {message}\n")
     stream.write(f"::{token}::\n")
     stream.write("::endgroup::\n")
@@ -155,8 +158,9 @@ def _step_summary(result: LintResult, path: str, options: ReportOptions, hidden:
         lines += ["| location | severity | rule | message |", "| --- | --- | --- | --- |"]
         ordered_diags = ordered(result.diagnostics)
         for d in ordered_diags[:SUMMARY_ROWS]:
-            where = f"{repo_relative(d.file, options)}:{d.line}:{d.column}"
-            lines.append(f"| `{_md(where)}` | {d.severity} | `{_md(d.rule)}` | {_md(d.message)} |")
+            where = f"{escape(repo_relative(d.file, options))}:{d.line}:{d.column}"
+            message = escape(d.message)
+            lines.append(f"| `{_md(where)}` | {d.severity} | `{_md(d.rule)}` | {_md(message)} |")
         if len(ordered_diags) > SUMMARY_ROWS:
             rest = len(ordered_diags) - SUMMARY_ROWS
             lines += ["", f"… and {rest} more: see the step log or the SARIF report."]

@@ -18,6 +18,7 @@ from collections import Counter
 from typing import TextIO
 
 from snaplint.findings.diagnostics import Diagnostic
+from snaplint.findings.escape import escape
 from snaplint.findings.result import LintResult
 from snaplint.report import ReportOptions
 
@@ -48,13 +49,15 @@ def fixable(d: Diagnostic) -> bool:
 
 
 def _headline(d: Diagnostic, color: bool, mark: bool = False) -> str:
-    where = f"{d.file}:{d.line}:{d.column}:"
+    # file names and messages (which quote keys and values) are input: escaped, never raw
+    where = f"{escape(d.file)}:{d.line}:{d.column}:"
+    message = escape(d.message)
     fix = " [*]" if mark else ""
     if not color:
-        return f"{where} {d.severity} {d.rule}{fix} {d.message}\n"
+        return f"{where} {d.severity} {d.rule}{fix} {message}\n"
     return (
         f"{_BOLD}{where}{_RESET} {_COLORS[d.severity]}{d.severity}{_RESET} "
-        f"{_DIM}{d.rule}{_RESET}{fix} {d.message}\n"
+        f"{_DIM}{d.rule}{_RESET}{fix} {message}\n"
     )
 
 
@@ -81,8 +84,9 @@ def _snippet(line: str, d: Diagnostic, color: bool) -> str:
     caret = "^" * max(width, 1)
     if color:
         caret = f"{_COLORS[d.severity]}{caret}{_RESET}"
-    shown = line if len(line) <= 200 else line[:200] + "…"
-    return f"{pad} |\n{gutter} | {shown}\n{pad} | {' ' * (d.column - 1)}{caret}\n"
+    shown = escape(line if len(line) <= 200 else line[:200] + "…")
+    indent = len(escape(line[: d.column - 1]))  # the caret stays under the escaped text
+    return f"{pad} |\n{gutter} | {shown}\n{pad} | {' ' * indent}{caret}\n"
 
 
 def statistics(diagnostics: list[Diagnostic]) -> str:
