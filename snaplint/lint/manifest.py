@@ -1,9 +1,8 @@
 """Manifest files → documents that know where every value came from.
 
-This module holds the document model and reading; the YAML mechanics live in
-:mod:`snaplint.lint.blockyaml` (a fast reader for plain block YAML) and
-:mod:`snaplint.lint.yamlnodes` (libyaml's composer, node → data conversion, positions),
-imported only when something is actually parsed or located.
+The document model and reading; the YAML mechanics are :mod:`snaplint.lint.blockyaml` (a fast
+reader for plain block YAML) and :mod:`snaplint.lint.yamlnodes` (libyaml's composer, node →
+data conversion, positions), imported only when something is parsed or located.
 
 Problems met while loading are values (:class:`Problem`), never exceptions: one
 broken file must not hide the results of the others.
@@ -74,8 +73,7 @@ class Document:
     data: Any
     kind: str = "unknown"  # "job" | "start" | "acquire"
     problems: list[Problem] = field(default_factory=list)
-    # read by the fast block reader, which gives up on duplicate keys (rules may skip looking)
-    unique_keys = False
+    unique_keys = False  # True when the fast block reader read it: it refuses duplicate keys
 
     # -- what the Agora body is, for rules that work on jobs and raw bodies alike --
 
