@@ -389,3 +389,22 @@ def test_a_round_waits_an_interval_for_a_held_lock_then_says_who_holds_it(projec
     assert project.running() == []
     code, out, _ = project.run("reconcile", "--once")  # released: the next round works
     assert code == 0 and rounds_of(out)[0]["changes"]["start"] == 1
+
+
+def test_a_round_that_would_replace_most_of_the_fleet_is_refused(project: Project):
+    names = [(f"job-{i:02d}", f"chan-{i:02d}", str(920001 + i)) for i in range(12)]
+    for name, cname, uid in names:
+        job(project, name, cname, uid)
+    code, _, err = project.run("reconcile", "--once")
+    assert code == 0, err
+    for name, cname, uid in names:  # one shared value changed: every session would be replaced
+        job(project, name, cname, uid, interval=60)
+    sids = {s["sid"] for s in project.running()}
+    code, out, err = project.run("reconcile", "--once")
+    [line] = rounds_of(out)
+    assert code == 1 and line["status"] != "ok", (out, err)
+    assert "refusing to stop or replace 12 of 12 running sessions" in out + err
+    assert {s["sid"] for s in project.running()} == sids  # nothing was stopped
+    code, out, err = project.run("reconcile", "--once", "--allow-mass-change")
+    assert code == 0, err
+    assert rounds_of(out)[0]["changes"]["replace"] == 12

@@ -52,7 +52,10 @@ def test_loops_killed_at_random_moments_leave_one_session_per_job(project: Proje
             write_jobs(project, interval=interval)
         runs += 1
         assert runs <= 4 * KILLS, "the loops keep exiting before their kill"
-        proc = project.spawn("reconcile", "--interval", "1s", "--parallelism", "4")
+        # every job is replaced on purpose halfway: past the mass-change guard rail
+        proc = project.spawn(
+            "reconcile", "--interval", "1s", "--parallelism", "4", "--allow-mass-change"
+        )
         delay = rng.uniform(*KILL_AFTER)
         try:
             out, err = proc.communicate(timeout=delay)
@@ -65,7 +68,7 @@ def test_loops_killed_at_random_moments_leave_one_session_per_job(project: Proje
         running = sum(1 for s in project.emu.sessions() if s["state"] == "running")
         print(f"  loop {runs}: killed at {delay:.2f} s, {running} sessions running")
 
-    code, out, err = project.run_process("reconcile", "--once", timeout=300)
+    code, out, err = project.run_process("reconcile", "--once", "--allow-mass-change", timeout=300)
     assert code == 0, out + err
     assert_never_doubled(project, starts_per_job)
     running = {s["cname"]: s for s in project.emu.sessions() if s["state"] == "running"}

@@ -8,6 +8,7 @@ complete, the state is written, and the command exits 0.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -51,6 +52,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="127.0.0.1",
         metavar="HOST",
         help="address to serve the metrics on (default 127.0.0.1; 0.0.0.0 in a container)",
+    )
+    p.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        help="let a round stop or replace more running sessions than apply.mass-change allows",
     )
     add_common_arguments(p, json_flag=False)
     add_targeting_arguments(p, replace=False)
@@ -105,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
     from snaplint.operations.settings import OK
 
     settings = settings_from_args(args, list(args.paths), options_from_args(args))
+    settings = dataclasses.replace(settings, allow_mass_change=args.allow_mass_change)
     view = LineView(sys.stdout, sys.stderr)
     observer, server = None, None
     if args.metrics_port is not None:

@@ -87,9 +87,9 @@ def apply_held(
     """apply's work with the state lock already held by the caller (the reconcile loop, which
     takes it once per round); ``adjust`` may change the plan before it is shown and carried
     out (the loop's restart policies, :mod:`snaplint.plan.restart`)."""
-    # the loop's restarts are its policy's, not a person's typo: no mass-change guard rail
-    loop = dataclasses.replace(settings, allow_mass_change=True)
-    return _locked(loop, view, store, None, "apply", adjust)
+    # the guard rail holds for the loop as for a person (a typo in a shared value must not
+    # replace the fleet unattended); its restarts are starts, which the guard does not count
+    return _locked(settings, view, store, None, "apply", adjust)
 
 
 def _report_untracked(view: View, plan: Plan) -> None:
