@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,7 @@ from snaplint.lint.manifest import (
 from snaplint.lint.onefile import WORKER, Slim, lint_bytes, slim_outcome, stat_before_read, work
 
 if TYPE_CHECKING:
+    from snaplint.lint.gitindex import GitContext
     from snaplint.lint.linter import FileOutcome, Linter, LintResult
 
 REF_DOCS = 1 << 20  # a stage reference is file index * REF_DOCS + the document's place in it
@@ -110,13 +111,22 @@ class Runner:
         self.cache_dir = cache_dir  # None: no cache
         self.jobs = jobs
         self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
+        # gitindex hook: a pre-commit run's context as git's index knows it (the first
+        # ``context_count`` paths are context; see snaplint.lint.gitindex)
+        self.context: GitContext | None = None
+        self.context_count = 0
 
     def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
         use_cache = self.cache_dir is not None and not linter.options.resolve_env
         cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
         run = _Run(linter, cache, paths, self.stats)
-        for start in range(0, len(paths), LOOKUP_BATCH):
-            run.look_up_batch(start, paths[start : start + LOOKUP_BATCH], stdin)
+        git = self.context if cache is not None and run.stage is not None else None
+        if git is not None and git.fast:  # gitindex hook: unchanged context files are served
+            for i in git.feed(run, self.context_count, REF_DOCS):
+                run.look_up_batch(i, [paths[i]], stdin)
+        else:
+            for start in range(0, len(paths), LOOKUP_BATCH):
+                run.look_up_batch(start, paths[start : start + LOOKUP_BATCH], stdin)
         self.stats["misses"] = len(run.todo)
         # results are taken in as they stream from the workers: what stays per file is its
         # display path in the report, and its jobs' key hashes in the project stage
@@ -125,6 +135,9 @@ class Runner:
         project = self._project(run) if run.stage is not None else []
         result = run.results.result(project)
         if cache is not None:
+            if git is not None and git.wants_save():  # gitindex hook: the next run's snapshot
+                cache._flush()  # this run's entries are what the snapshot reads
+                git.save(run, self.context_count, cache, REF_DOCS)
             cache.save()
         return result
 
@@ -244,6 +257,9 @@ class _Run:
         # ... and of the others, their documents' stored key hashes: (file, end) in the bytes
         self.cached_keys = bytearray()
         self.cached = array("q")
+        # gitindex hook: (references, places, key hashes) of the context files it served
+        self.bulk: tuple[array, array, array, list[list[int]]] | None = None
+        self.served_hash: Callable[[int], str | None] | None = None
         # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
         # report_only lists the absolute paths of the files asked for
         self.absolute = Absolute()
@@ -320,6 +336,9 @@ class _Run:
         hashes, read back from the cache only if a rule is given one (_resolve); those without
         usable hashes whole."""
         assert self.stage is not None
+        if self.bulk is not None:  # gitindex hook: served context files, in one call
+            self.stage.add_refs_bulk(*self.bulk)
+            self.bulk = None
         for i in self.lazy:
             for doc in self._checked_of(i):
                 if doc is not None:
@@ -347,6 +366,9 @@ class _Run:
         path = self.paths[i]
         real = self.absolute(path)
         entry = self.cache.get(real) if self.cache is not None else None
+        expected = self.served_hash(i) if self.served_hash is not None else None
+        if expected is not None and (entry is None or entry.hash != expected):
+            return self._checked_again(path)  # gitindex hook: the entry is of other content
         if entry is None:
             return []
         restored = {
@@ -354,6 +376,12 @@ class _Run:
             for d in _restore_checked(path, real, self.absolute.display(path), entry, self.cache)
         }
         return [restored.get(index) for index in entry.checked_documents()]
+
+    def _checked_again(self, path: str) -> list[Document | None]:
+        """A served file's checked documents, linted again (git vouches that its content is
+        the one its key hashes were taken from; the cache entry holds another)."""
+        lf = _load_stdin(path, self.max_size, None, None)
+        return list(_detached(self.linter.check_file(path, lf), self.linter).checked)
 
     def take(self, i: int, slim: Slim) -> None:
         """Take in the result of linting file ``i``."""
