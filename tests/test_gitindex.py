@@ -99,6 +99,19 @@ def test_an_unchanged_context_is_served_from_the_snapshot(cli, repo: Path, conte
     assert contexts[-1].fast
 
 
+def test_another_file_asked_for_keeps_the_first_as_context(cli, repo: Path, contexts) -> None:
+    snapshot_written(cli, repo, contexts)  # asked for job0: the snapshot's context is the rest
+    (repo / "jobs" / "job1.yaml").write_text(job("job0", 910001))
+    code, out, err = cli("lint", "--format", "json", "jobs/job1.yaml", cwd=repo)
+    found = [d["message"] for d in json.loads(out) if d["rule"] == "duplicate-job-name"]
+    assert len(found) == 1 and "jobs/job0.yaml:" in found[0], (found, err)
+    assert contexts[-1].fast and contexts[-1].omitted  # job1 is not its own context
+    (repo / "jobs" / "job1.yaml").write_text(job("job1", 910001))
+    code, out, _ = cli("lint", "--format", "json", "jobs/job1.yaml", cwd=repo)
+    assert code == 0 and json.loads(out) == []  # no duplicate of itself
+    assert contexts[-1].fast
+
+
 def test_unstaged_and_staged_edits_are_read_again(cli, repo: Path, contexts) -> None:
     snapshot_written(cli, repo, contexts)
     (repo / "jobs" / "job3.yaml").write_text(job("other3", 910003))  # unstaged

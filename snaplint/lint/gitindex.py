@@ -30,6 +30,7 @@ import json
 import os
 import subprocess
 from array import array
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +109,9 @@ class GitContext:
         self.listing = _listing(self.root)
         self.paths: list[str] | None = None  # the context, when served from the snapshot
         self.unserved: list[int] = []  # context positions looked up as usual
+        # positions of the files asked for: linted as such, not context (a snapshot written
+        # for another commit holds them as context)
+        self.omitted: list[int] = []
         self._snap: dict[str, Any] | None = None
         self.fast = False
         self.changed = 0  # served files whose record changed since the snapshot
@@ -156,7 +160,14 @@ class GitContext:
         self.changed = len(unserved)
         ndocs: array = snap["ndocs"]
         unserved.update(i for i, n in enumerate(ndocs) if n < 0)
-        self.paths, self.unserved, self._snap = paths, sorted(unserved), snap
+        omitted = set()
+        for rel in self.asked_rel:
+            try:
+                omitted.add(paths.index(self.prefix + rel))  # a scan in C, not a dict
+            except ValueError:
+                continue
+        self.paths, self.unserved, self._snap = paths, sorted(unserved - omitted), snap
+        self.omitted = sorted(omitted)
         self.fast = True
 
     def feed(self, run: _Run, asked_from: int, ref_docs: int) -> list[int]:
@@ -175,7 +186,7 @@ class GitContext:
         total, count = snap["total"], snap["count"]
         digests: bytes = snap["digests"]
         cut: list[tuple[int, int]] = []  # document ranges of the files looked up as usual
-        for i in self.unserved:
+        for i in sorted({*self.unserved, *self.omitted}):
             n = ndocs[i]
             if n < 0:
                 continue  # in neither the total nor the documents
@@ -199,7 +210,7 @@ class GitContext:
     def served_hash(self, i: int) -> str | None:
         """The content hash of context file ``i`` if it was served (None: looked up)."""
         snap = self._snap
-        if snap is None or i >= len(snap["hashes"]) or i in self.unserved:
+        if snap is None or i >= len(snap["hashes"]) or i in self.unserved or i in self.omitted:
             return None
         return snap["hashes"][i] or None
 
@@ -223,7 +234,9 @@ class GitContext:
         index = self.listing[0]
         dirty = set(self.listing[1]) | set(after[1])
         tracked = {_rel_of(r) for r in index.split(b"\0") if r}
-        paths = list(run.paths[:context])
+        # the context and the files asked for that a walk would list: the next run may ask
+        # for others, and then these are its context
+        paths = list(run.paths[:context]) + self._walkable(run.paths[context:])
         width = len(run.linter.project_keyed)
         row = 8 * width
         ndocs, first, keys, refs, order = (array("q") for _ in range(5))
@@ -279,6 +292,26 @@ class GitContext:
             ],
             [ndocs, first, keys, refs, order],
         )
+
+    def _walkable(self, asked: Sequence[str]) -> list[str]:
+        """The files asked for, as the walk of the project would name them, that it would
+        list (under the root, included, not excluded)."""
+        import fnmatch
+        import re
+
+        from snaplint.lint.discovery import Excluder
+
+        excluded = Excluder(self.config.exclude)
+        pattern = "|".join(fnmatch.translate(p) for p in self.config.include) or "(?!)"
+        included = re.compile(pattern).match
+        out = []
+        for path in asked:
+            full = os.path.abspath(path)
+            rel = full[len(self.prefix) :]
+            walked = full.startswith(self.prefix) and included(os.path.basename(rel))
+            if walked and not excluded(rel) and os.path.isfile(full):
+                out.append(self.prefix + rel)
+        return out
 
 
 def _without(
