@@ -159,7 +159,8 @@ class GitContext:
                 return  # an untracked folder or manifest: the walk decides the context
         self.changed = len(unserved)
         ndocs: array = snap["ndocs"]
-        unserved.update(i for i, n in enumerate(ndocs) if n < 0)
+        if -1 in ndocs:  # (a scan in C: most snapshots vouch for every file)
+            unserved.update(i for i, n in enumerate(ndocs) if n < 0)
         omitted = set()
         for rel in self.asked_rel:
             try:
