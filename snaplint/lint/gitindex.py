@@ -62,6 +62,9 @@ def _git(root: str, *args: str) -> bytes | None:
 # work tree), "R …" (deleted) and "? <path>" (untracked, ignored included; folders as one)
 LS_FILES = ("ls-files", "-z", "-s", "-t", "-c", "-m", "-d", "-o", "--directory")
 PLAIN = (b"H 100644 ", b"H 100755 ")  # regular files: the only entries a blob id vouches for
+# what a listing of plain files at stage 0 never holds: links, submodules, conflicts, entries
+# git does not stat (skip-worktree, assume-unchanged show as S, h)
+SPECIAL = (b"\0H 120000 ", b"\0H 160000 ", b" 1\t", b" 2\t", b" 3\t", b"\0S ", b"\0h ")
 
 
 def _listing(root: str) -> tuple[bytes, list[str]] | None:
@@ -71,19 +74,32 @@ def _listing(root: str) -> tuple[bytes, list[str]] | None:
     raw = _git(root, *LS_FILES)
     if raw is None:
         return None
+    records = raw.split(b"\0")
+    probe = b"\0" + raw  # (the first record too starts after a NUL)
+    if not any(mark in probe for mark in SPECIAL):
+        # the common listing: plain files at stage 0, and a few others (searches in C, then
+        # two comprehensions instead of a loop with tests per record)
+        index = [r for r in records if r.startswith(b"H ")]
+        rest = [r for r in records if r and not r.startswith(b"H ")]
+        return b"\0".join(index), [_other(r) for r in rest]
     index: list[bytes] = []
     other: list[str] = []
-    for record in raw.split(b"\0"):
+    for record in records:
         tab = record.find(b"\t")
         if record.startswith(PLAIN) and record[tab - 2 : tab] == b" 0":  # stage 0: no conflict
             index.append(record)
-        elif record.startswith(b"? "):
-            other.append(record[2:].decode("utf-8", "surrogateescape"))
         elif record:
-            rel = _rel_of(record)
-            # a submodule is a folder discovery walks, whose files git lists elsewhere
-            other.append(rel + "/" if record[2:9] == b"160000 " else rel)
+            other.append(_other(record))
     return b"\0".join(index), other
+
+
+def _other(record: bytes) -> str:
+    """The path of a record git does not vouch for (a folder ends with ``/``)."""
+    if record.startswith(b"? "):
+        return record[2:].decode("utf-8", "surrogateescape")
+    rel = _rel_of(record)
+    # a submodule is a folder discovery walks, whose files git lists elsewhere
+    return rel + "/" if record[2:9] == b"160000 " else rel
 
 
 def _rel_of(record: bytes) -> str:
@@ -158,9 +174,7 @@ class GitContext:
             elif rel.endswith("/") or included(name.rsplit("/", 1)[-1]):
                 return  # an untracked folder or manifest: the walk decides the context
         self.changed = len(unserved)
-        ndocs: array = snap["ndocs"]
-        if -1 in ndocs:  # (a scan in C: most snapshots vouch for every file)
-            unserved.update(i for i, n in enumerate(ndocs) if n < 0)
+        unserved.update(snap["unknown"])  # files the snapshot cannot vouch for
         omitted = set()
         for rel in self.asked_rel:
             try:
@@ -284,6 +298,7 @@ class GitContext:
                 "total": f"{total % (1 << 128):x}",
                 "count": count,
                 "shared": shared,
+                "unknown": [i for i, n in enumerate(ndocs) if n < 0],
             },
             [
                 index,
@@ -407,6 +422,7 @@ def _read(file: Path) -> dict[str, Any] | None:
             "total": int(header["total"], 16),
             "count": int(header["count"]),
             "shared": shared,
+            "unknown": [int(i) for i in header["unknown"] if 0 <= int(i) < len(names)],
             "index": index,
             "paths": names,
             "digests": digests,
