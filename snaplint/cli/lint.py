@@ -321,7 +321,7 @@ def _with_project_context(
     git = _git_context(files, config, linter, runner)
     if git is not None and git.paths is not None:
         # git's index vouches for the context: no walk, no stat per file (gitindex)
-        runner.context, runner.context_count = git, len(git.paths)
+        runner.context, git.count = git, len(git.paths)
         return [*git.paths, *files]
     from snaplint.lint.discovery import discover
 
@@ -341,7 +341,7 @@ def _with_project_context(
     # it), not an unchanged one whose findings are not reported.
     context = [f for f in context if _inode(f) not in asked]
     if git is not None:  # the snapshot the next run is served from
-        runner.context, runner.context_count = git, len(context)
+        runner.context, git.count = git, len(context)
     return context + files
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from snaplint.lint.cache import Cache
+    from snaplint.lint.cache import Cache, Entry
     from snaplint.lint.runner import _Run
 
 VERSION = 1
@@ -128,6 +128,14 @@ class GitContext:
         # positions of the files asked for: linted as such, not context (a snapshot written
         # for another commit holds them as context)
         self.omitted: list[int] = []
+        self.count = 0  # the run's first ``count`` paths are the context (set by the CLI)
+        # (references, places, key hashes, sharing) of the served files' documents
+        self.bulk: tuple[array, array, array, list[list[int]]] = (
+            array("q"),
+            array("q"),
+            array("q"),
+            [],
+        )
         self._snap: dict[str, Any] | None = None
         self.fast = False
         self.changed = 0  # served files whose record changed since the snapshot
@@ -185,7 +193,7 @@ class GitContext:
         self.omitted = sorted(omitted)
         self.fast = True
 
-    def feed(self, run: _Run, asked_from: int, ref_docs: int) -> list[int]:
+    def feed(self, run: _Run, ref_docs: int) -> list[int]:
         """Serve the unchanged context files to ``run`` (their key hashes to the project stage,
         their digests to the set key); the indexes left to look up as usual.
 
@@ -216,11 +224,25 @@ class GitContext:
         run.files_key.total = (run.files_key.total + total) % (1 << 128)
         run.files_key.count += count
         run.stats["hits"] += count
-        run.bulk = (refs, order, keys, shared)
+        self.bulk = (refs, order, keys, shared)
         # the content each served file's key hashes were taken from: a cache entry written
         # since (by a run that saw other content) must not stand in for it (runner._checked_of)
-        run.served_hash = self.served_hash
-        return [*self.unserved, *range(asked_from, len(run.paths))]
+        run.served = self
+        return [*self.unserved, *range(self.count, len(run.paths))]
+
+    def relinted(self, run: _Run, i: int, entry: Entry | None) -> list[Any] | None:
+        """Served file ``i``'s checked documents linted again when its cache entry holds
+        other content than the one its key hashes were taken from (git vouches the file
+        still has that content); None when the entry holds (or the file was not served)."""
+        expected = self.served_hash(i)
+        if expected is None or (entry is not None and entry.hash == expected):
+            return None
+        from snaplint.lint.manifest import load_file
+        from snaplint.lint.runner import _detached
+
+        path = run.paths[i]
+        lf = load_file(path, max_size=run.max_size)
+        return list(_detached(run.linter.check_file(path, lf), run.linter).checked)
 
     def served_hash(self, i: int) -> str | None:
         """The content hash of context file ``i`` if it was served (None: looked up)."""
@@ -236,13 +258,14 @@ class GitContext:
         looked up as usual until then)."""
         return self.listing is not None and (not self.fast or self.changed > RESAVE_AFTER)
 
-    def save(self, run: _Run, context: int, cache: Cache, ref_docs: int) -> None:
+    def save(self, run: _Run, cache: Cache, ref_docs: int) -> None:
         """After a run: record the first ``context`` paths of ``run`` (its context) as served
         next time, for the files git finds unmodified now as before the run."""
         from snaplint.lint.projectstage import _sharing
 
         if self.listing is None:
             return
+        cache._flush()  # this run's entries are what the snapshot reads
         after = _listing(self.root)
         if after is None or after[0] != self.listing[0]:
             return  # the index moved during the run: write nothing
@@ -251,6 +274,7 @@ class GitContext:
         tracked = {_rel_of(r) for r in index.split(b"\0") if r}
         # the context and the files asked for that a walk would list: the next run may ask
         # for others, and then these are its context
+        context = self.count
         paths = list(run.paths[:context]) + self._walkable(run.paths[context:])
         width = len(run.linter.project_keyed)
         row = 8 * width

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,22 +111,18 @@ class Runner:
         self.cache_dir = cache_dir  # None: no cache
         self.jobs = jobs
         self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
-        # gitindex hook: a pre-commit run's context as git's index knows it (the first
-        # ``context_count`` paths are context; see snaplint.lint.gitindex)
-        self.context: GitContext | None = None
-        self.context_count = 0
+        self.context: GitContext | None = None  # gitindex hook: context from git's index
 
     def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
         use_cache = self.cache_dir is not None and not linter.options.resolve_env
         cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
         run = _Run(linter, cache, paths, self.stats)
         git = self.context if cache is not None and run.stage is not None else None
+        spans = [(s, s + LOOKUP_BATCH) for s in range(0, len(paths), LOOKUP_BATCH)]
         if git is not None and git.fast:  # gitindex hook: unchanged context files are served
-            for i in git.feed(run, self.context_count, REF_DOCS):
-                run.look_up_batch(i, [paths[i]], stdin)
-        else:
-            for start in range(0, len(paths), LOOKUP_BATCH):
-                run.look_up_batch(start, paths[start : start + LOOKUP_BATCH], stdin)
+            spans = [(i, i + 1) for i in git.feed(run, REF_DOCS)]
+        for start, end in spans:
+            run.look_up_batch(start, paths[start:end], stdin)
         self.stats["misses"] = len(run.todo)
         # results are taken in as they stream from the workers: what stays per file is its
         # display path in the report, and its jobs' key hashes in the project stage
@@ -136,8 +132,7 @@ class Runner:
         result = run.results.result(project)
         if cache is not None:
             if git is not None and git.wants_save():  # gitindex hook: the next run's snapshot
-                cache._flush()  # this run's entries are what the snapshot reads
-                git.save(run, self.context_count, cache, REF_DOCS)
+                git.save(run, cache, REF_DOCS)
             cache.save()
         return result
 
@@ -257,9 +252,7 @@ class _Run:
         # ... and of the others, their documents' stored key hashes: (file, end) in the bytes
         self.cached_keys = bytearray()
         self.cached = array("q")
-        # gitindex hook: (references, places, key hashes) of the context files it served
-        self.bulk: tuple[array, array, array, list[list[int]]] | None = None
-        self.served_hash: Callable[[int], str | None] | None = None
+        self.served: GitContext | None = None  # gitindex hook: it served the context
         # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
         # report_only lists the absolute paths of the files asked for
         self.absolute = Absolute()
@@ -336,9 +329,8 @@ class _Run:
         hashes, read back from the cache only if a rule is given one (_resolve); those without
         usable hashes whole."""
         assert self.stage is not None
-        if self.bulk is not None:  # gitindex hook: served context files, in one call
-            self.stage.add_refs_bulk(*self.bulk)
-            self.bulk = None
+        if self.served is not None:  # gitindex hook: served context files, in one call
+            self.stage.add_refs_bulk(*self.served.bulk)
         for i in self.lazy:
             for doc in self._checked_of(i):
                 if doc is not None:
@@ -366,9 +358,8 @@ class _Run:
         path = self.paths[i]
         real = self.absolute(path)
         entry = self.cache.get(real) if self.cache is not None else None
-        expected = self.served_hash(i) if self.served_hash is not None else None
-        if expected is not None and (entry is None or entry.hash != expected):
-            return self._checked_again(path)  # gitindex hook: the entry is of other content
+        if self.served is not None and (again := self.served.relinted(self, i, entry)) is not None:
+            return again  # gitindex hook: a served file whose entry holds other content
         if entry is None:
             return []
         restored = {
@@ -376,12 +367,6 @@ class _Run:
             for d in _restore_checked(path, real, self.absolute.display(path), entry, self.cache)
         }
         return [restored.get(index) for index in entry.checked_documents()]
-
-    def _checked_again(self, path: str) -> list[Document | None]:
-        """A served file's checked documents, linted again (git vouches that its content is
-        the one its key hashes were taken from; the cache entry holds another)."""
-        lf = _load_stdin(path, self.max_size, None, None)
-        return list(_detached(self.linter.check_file(path, lf), self.linter).checked)
 
     def take(self, i: int, slim: Slim) -> None:
         """Take in the result of linting file ``i``."""
