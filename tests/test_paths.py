@@ -1,4 +1,4 @@
-"""The runner's shortcuts for absolute and display paths (``runner.Absolute``) agree with
+"""The runner's shortcuts for absolute and display paths (``lint.paths.Absolute``) agree with
 ``os.path.abspath`` and ``manifest.display_path`` on every path, clean or not."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from snaplint.lint.manifest import display_path
-from snaplint.lint.runner import Absolute
+from snaplint.lint.paths import Absolute
 
 PARTS = st.sampled_from(["jobs", "a.yaml", ".", "..", "", ".hidden", "x..y", "-", "b c"])
 

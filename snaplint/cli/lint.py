@@ -197,11 +197,12 @@ def run(args: argparse.Namespace) -> int:
     except MissingPath as exc:
         raise UsageError(f"no such file or directory: {exc}") from exc
 
-    files = _with_project_context(files, paths, config, linter, force_exclude)
+    runner = _runner(args, config, root)
+    files = _with_project_context(files, paths, config, linter, force_exclude, runner)
     result = linter.lint_files(
         files,
         stdin=sys.stdin.buffer if "-" in files else None,
-        runner=_runner(args, config, root),
+        runner=runner,
     )
     if args.add_noqa:
         from snaplint.lint.addnoqa import NoqaError, run_add_noqa
@@ -314,7 +315,12 @@ def write_reports(
 
 
 def _with_project_context(
-    files: list[str], paths: list[str], config: Any, linter: Any, force_exclude: bool
+    files: list[str],
+    paths: list[str],
+    config: Any,
+    linter: Any,
+    force_exclude: bool,
+    runner: Any = None,
 ) -> list[str]:
     """Given only some files (pre-commit), still let project rules see the whole project.
 
@@ -325,6 +331,15 @@ def _with_project_context(
         return files
     if not paths or not all(os.path.isfile(p) for p in paths):
         return files
+    # the runner's report_only set: absolute paths (the in-process path compares real ones)
+    linter.options.report_only = {os.path.abspath(f) for f in files} | {
+        os.path.realpath(f) for f in files
+    }
+    git = _git_context(files, config, linter, runner)
+    if git is not None and git.paths is not None:
+        # git's index vouches for the context: no walk, no stat per file (gitindex)
+        runner.context, git.count = git, len(git.paths)
+        return [*git.paths, *files]
     from snaplint.lint.discovery import discover
 
     context = discover(
@@ -338,14 +353,26 @@ def _with_project_context(
     # not the lstat per path component of realpath): the same file reached through a link
     # must not be linted twice.
     asked = {_inode(f) for f in files} - {None}
-    # the runner compares absolute paths, the in-process path real paths: both are listed
-    linter.options.report_only = {os.path.abspath(f) for f in files} | {
-        os.path.realpath(f) for f in files
-    }
     # Context first, the files asked for last: project rules report a conflict on the
     # document they meet second, which is then the changed file (the one that introduced
     # it), not an unchanged one whose findings are not reported.
-    return [f for f in context if _inode(f) not in asked] + files
+    context = [f for f in context if _inode(f) not in asked]
+    if git is not None:  # the snapshot the next run is served from
+        runner.context, git.count = git, len(context)
+    return context + files
+
+
+def _git_context(files: list[str], config: Any, linter: Any, runner: Any) -> Any:
+    """The context from git's index and the snapshot (None: no cache, or not wanted)."""
+    if runner is None or runner.cache_dir is None or linter.options.resolve_env:
+        return None
+    if os.environ.get("SNAPLINT_NO_GIT_INDEX"):
+        return None
+    from snaplint.lint.cacherows import settings_key
+    from snaplint.lint.gitindex import GitContext, snapshot_file
+
+    file = snapshot_file(runner.cache_dir, settings_key(linter))
+    return GitContext(config.root, file, files, config)
 
 
 def _inode(path: str) -> tuple[int, int] | None:

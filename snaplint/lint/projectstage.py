@@ -135,6 +135,8 @@ class ProjectStage:
             _RecordFile(record, revive, resolve) if spool else _Memory(resolve)  # type: ignore[arg-type]
         )
         self._revive = revive
+        # a bulk of documents whose sharing among themselves is known (add_refs_bulk)
+        self._bulk: tuple[int, int, list[list[int]]] | bool | None = None
 
     def add(self, doc: Document, keys: Sequence[int] | None = None, order: int = -1) -> None:
         """Take in one checked document. ``keys``: its :func:`keys_of`, when already known;
@@ -168,6 +170,33 @@ class ProjectStage:
                 self._index(hashes[start : start + width], order)
         self._store.append_refs(first, len(hashes) // width)
 
+    def add_refs_bulk(
+        self,
+        refs: array,
+        order: array,
+        hashes: array,
+        shared: list[list[int]] | None = None,
+    ) -> None:
+        """:meth:`add_refs` for many documents at once: reference, place and key hashes (each
+        document's in turn) of each — a large project's context without a call per file.
+        ``shared``: per keyed rule, the documents of this bulk (0 = its first) whose key
+        another of the bulk shares, when known (then :meth:`diagnostics` compares only the
+        other documents with the bulk, not the bulk with itself)."""
+        width = len(self._keys)
+        if len(order) != len(refs) or len(hashes) != width * len(refs):
+            raise ValueError(f"{len(hashes)} key hashes for {len(refs)} documents")
+        if not refs:
+            return
+        if shared is not None and len(shared) == width and self._bulk is None:
+            self._bulk = (self._count, self._count + len(refs), shared)
+        else:
+            self._bulk = False  # two bulks, or one without its sharing: compare everything
+        for c, column in enumerate(self._keys):
+            column.extend(hashes[c::width])
+        self._order.extend(order)
+        self._count += len(refs)
+        self._store.append_many_refs(refs)
+
     def _index(self, keys: Sequence[int], order: int) -> None:
         """What stays in memory of a document: its key hashes and its place."""
         for column, value in zip(self._keys, keys, strict=True):
@@ -178,9 +207,18 @@ class ProjectStage:
     def diagnostics(self) -> list[Diagnostic]:
         """Findings of every project rule, in rule order; spooled documents are read back once."""
         wanted: list[set[int] | None] = []  # positions each rule is given (None: all)
-        column = iter(self._keys)
+        bulk = self._bulk if isinstance(self._bulk, tuple) else None
+        c = 0  # the key column of each keyed rule, in rule order
         for rule, _ctx in self.rules:
-            wanted.append(_sharing(next(column)) if hasattr(rule, "project_key") else None)
+            if not hasattr(rule, "project_key"):
+                wanted.append(None)
+                continue
+            keys = self._keys[c]
+            if bulk is None:
+                wanted.append(_sharing(keys))
+            else:
+                wanted.append(_sharing_with(keys, bulk[0], bulk[1], bulk[2][c]))
+            c += 1
         union: set[int] = set()
         for positions in wanted:
             union |= set(range(self._count)) if positions is None else positions
@@ -228,6 +266,33 @@ def _sharing(column: array) -> set[int]:
     return {p for p, value in enumerate(column) if value in shared} if shared else set()
 
 
+def _sharing_with(column: array, start: int, end: int, inner: list[int]) -> set[int]:
+    """:func:`_sharing` when the sharing among positions ``start`` to ``end`` is known
+    (``inner``, relative to ``start``): only the few other positions are compared, with each
+    other and (by a scan in C) with the bulk — a cost that does not grow with the bulk."""
+    out = {start + p for p in inner}
+    groups: dict[int, list[int]] = {}
+    for p in (*range(start), *range(end, len(column))):
+        value = column[p]
+        if value == ANY_KEY:
+            out.add(p)
+        elif value != NO_KEY:
+            groups.setdefault(value, []).append(p)
+    for value, places in groups.items():
+        if len(places) > 1:
+            out.update(places)
+        at = start
+        while True:
+            try:
+                at = column.index(value, at, end)
+            except ValueError:
+                break
+            out.update(places)
+            out.add(at)
+            at += 1
+    return out
+
+
 def _unpickled(rec: Record | bytes) -> Record:
     """A record made by a worker comes pickled (from our own worker: nothing foreign)."""
     if isinstance(rec, bytes):
@@ -255,6 +320,9 @@ class _Memory:
 
     def append_refs(self, first: int, count: int) -> None:
         self.docs.extend(range(first, first + count))
+
+    def append_many_refs(self, refs: Sequence[int]) -> None:
+        self.docs.extend(refs)
 
     def load(self, positions: Sequence[int]) -> dict[int, Document]:
         out: dict[int, Document] = {}
@@ -298,6 +366,9 @@ class _RecordFile:
 
     def append_refs(self, first: int, count: int) -> None:
         self.offsets.extend(range(-2 - first, -2 - first - count, -1))
+
+    def append_many_refs(self, refs: Sequence[int]) -> None:
+        self.offsets.extend([-2 - ref for ref in refs])
 
     def append_record(self, rec: Record | bytes) -> None:
         if self._fh is None and len(self.kept) < self.IN_MEMORY:

@@ -53,52 +53,20 @@ from snaplint.lint.manifest import (
     Source,
     confine_to,
     decode,
-    display_path,
     parse,
     read_bytes,
 )
 from snaplint.lint.onefile import WORKER, Slim, lint_bytes, slim_outcome, stat_before_read, work
+from snaplint.lint.paths import Absolute
 
 if TYPE_CHECKING:
+    from snaplint.lint.gitindex import GitContext
     from snaplint.lint.linter import FileOutcome, Linter, LintResult
 
 REF_DOCS = 1 << 20  # a stage reference is file index * REF_DOCS + the document's place in it
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 64  # files per message to a worker: answers waiting to be taken in stay small
 LOOKUP_BATCH = 256  # files looked up in the cache per query (one query per file costs 3x more)
-
-
-class Absolute:
-    """``os.path.abspath`` and ``display_path`` for the common case — a clean path — without
-    normpath, and with the working directory read once per run, not once per file."""
-
-    def __init__(self) -> None:
-        cwd = os.getcwd()
-        self._prefix = cwd if cwd.endswith("/") else cwd + "/"
-
-    @staticmethod
-    def _unclean(path: str) -> bool:
-        return (
-            path.startswith(".")
-            or "/." in path
-            or "//" in path
-            or path.endswith("/")
-            or not path
-            or os.sep != "/"
-        )
-
-    def __call__(self, path: str) -> str:
-        if self._unclean(path):
-            return os.path.abspath(path)
-        return path if path.startswith("/") else self._prefix + path
-
-    def display(self, path: str) -> str:
-        if self._unclean(path):
-            return display_path(path)
-        if not path.startswith("/"):
-            return path
-        prefix = self._prefix
-        return path[len(prefix) :] if path.startswith(prefix) else display_path(path)
 
 
 # --------------------------------------------------------------------------- the runner
@@ -112,14 +80,19 @@ class Runner:
         self.jobs = jobs
         self.stats = {"hits": 0, "misses": 0, "workers": 0, "project_cached": 0}
         self.root: Path | None = None  # else the config's root
+        self.context: GitContext | None = None  # gitindex hook: context from git's index
 
     def run(self, linter: Linter, paths: Sequence[str], *, stdin: Any = None) -> LintResult:
         confine_to(self.root or linter.config.root)  # (inherited by forked workers)
         use_cache = self.cache_dir is not None and not linter.options.resolve_env
         cache = Cache(self.cache_dir, settings_key(linter)) if use_cache else None
         run = _Run(linter, cache, paths, self.stats)
-        for start in range(0, len(paths), LOOKUP_BATCH):
-            run.look_up_batch(start, paths[start : start + LOOKUP_BATCH], stdin)
+        git = self.context if cache is not None and run.stage is not None else None
+        spans = [(s, s + LOOKUP_BATCH) for s in range(0, len(paths), LOOKUP_BATCH)]
+        if git is not None and git.fast:  # gitindex hook: unchanged context files are served
+            spans = [(i, i + 1) for i in git.feed(run, REF_DOCS)]
+        for start, end in spans:
+            run.look_up_batch(start, paths[start:end], stdin)
         self.stats["misses"] = len(run.todo)
         # results are taken in as they stream from the workers: what stays per file is its
         # display path in the report, and its jobs' key hashes in the project stage
@@ -128,6 +101,8 @@ class Runner:
         project = self._project(run) if run.stage is not None else []
         result = run.results.result(project)
         if cache is not None:
+            if git is not None and git.wants_save():  # gitindex hook: the next run's snapshot
+                git.save(run, cache, REF_DOCS)
             cache.save()
         return result
 
@@ -247,6 +222,7 @@ class _Run:
         # ... and of the others, their documents' stored key hashes: (file, end) in the bytes
         self.cached_keys = bytearray()
         self.cached = array("q")
+        self.served: GitContext | None = None  # gitindex hook: it served the context
         # absolute, not real, paths: realpath costs a few stats per file, and pre-commit's
         # report_only lists the absolute paths of the files asked for
         self.absolute = Absolute()
@@ -323,6 +299,8 @@ class _Run:
         hashes, read back from the cache only if a rule is given one (_resolve); those without
         usable hashes whole."""
         assert self.stage is not None
+        if self.served is not None:  # gitindex hook: served context files, in one call
+            self.stage.add_refs_bulk(*self.served.bulk)
         for i in self.lazy:
             for doc in self._checked_of(i):
                 if doc is not None:
@@ -350,6 +328,8 @@ class _Run:
         path = self.paths[i]
         real = self.absolute(path)
         entry = self.cache.get(real) if self.cache is not None else None
+        if self.served is not None and (again := self.served.relinted(self, i, entry)) is not None:
+            return again  # gitindex hook: a served file whose entry holds other content
         if entry is None:
             return []
         restored = {
