@@ -63,6 +63,14 @@ def test_escaping_follows_the_toolkit_rules() -> None:
     assert "\n" not in m.group(0)
 
 
+def test_control_and_bidi_characters_in_a_message_are_escaped_newlines_kept() -> None:
+    message = "unknown field 'a\x1b[2Jb\u202ec'\nsecond line\r"
+    [m] = annotations(render([diag(1, message=message)]))
+    shown = unescape(m["message"])
+    assert "\x1b" not in shown and "\u202e" not in shown and "\r" not in shown
+    assert shown == "unknown field 'a\\x1b[2Jb\\u202ec'\nsecond line\\r"
+
+
 def test_sorted_by_severity_then_position() -> None:
     text = render([diag(3, "info"), diag(2, "warning"), diag(5, "error"), diag(1, "error")])
     kinds = [

@@ -78,9 +78,11 @@ def annotation(d: Diagnostic, options: ReportOptions) -> str:
     if d.end_line == d.line and d.end_column > d.column:
         props["endColumn"] = d.end_column
     props["title"] = f"{d.rule} ({d.code})" if d.code else d.rule
-    # the toolkit's escaping (%0A, %25) already keeps a message in its command: not escape()d,
-    # so a multi-line message stays multi-line in the annotation
-    return command(COMMAND[d.severity], props, d.message)
+    # the toolkit's escaping (%0A, %25) keeps a message in its command; every other control,
+    # bidi or undecodable character is escaped line by line, so a multi-line message stays
+    # multi-line in the annotation but an ESC or a bidi override in a key never reaches it
+    message = "\n".join(escape(line) for line in d.message.split("\n"))
+    return command(COMMAND[d.severity], props, message)
 
 
 def render(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
